@@ -1,0 +1,89 @@
+# Two commands do everything:  `make book`  and  `make test`.  Both set up .venv themselves.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OFFLINE := book/_static/offline
+ASSETS := $(OFFLINE)/.installed
+MATHJAX := mathjax@3.2.2
+HTML_MANAGER := @jupyter-widgets/html-manager@1.0.15
+# One BLAS thread everywhere: two were 10-25x slower on the 2-core build machines.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help env assets book test lint unit nbval sitecheck lab bench chromium clean
+
+help:
+	@echo "make book   build the HTML book in _build/html (executes every notebook)"
+	@echo "make test   lint, unit tests, nbval on every notebook, build, site check"
+	@echo "make lab    JupyterLab on book/ with live widgets"
+	@echo "make bench  run benchmarks/ and print ratios"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip check
+	touch $@
+
+env: $(STAMP)
+
+# MathJax 3 and the widget html-manager are served from the built site; they come from the
+# npm registry at exact pins and are never committed.
+$(ASSETS): Makefile
+	rm -rf .cache/npm $(OFFLINE)
+	mkdir -p .cache/npm $(OFFLINE)/mathjax $(OFFLINE)/html-manager
+	npm install --prefix .cache/npm --no-audit --no-fund --silent --ignore-scripts $(MATHJAX) $(HTML_MANAGER)
+	mkdir -p $(OFFLINE)/mathjax/output/chtml/fonts $(OFFLINE)/mathjax/input/tex
+	cp .cache/npm/node_modules/mathjax/es5/tex-chtml.js $(OFFLINE)/mathjax/
+	cp -r .cache/npm/node_modules/mathjax/es5/output/chtml/fonts/woff-v2 $(OFFLINE)/mathjax/output/chtml/fonts/
+	cp -r .cache/npm/node_modules/mathjax/es5/input/tex/extensions $(OFFLINE)/mathjax/input/tex/
+	cp .cache/npm/node_modules/mathjax/LICENSE $(OFFLINE)/mathjax/
+	cp .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/embed.js .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt $(OFFLINE)/html-manager/
+	cp .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.woff2 $(OFFLINE)/html-manager/ 2>/dev/null || true
+	touch $@
+
+assets: $(ASSETS)
+
+book: env assets
+	LOWRANK_NB_PRECOMPUTE=1 $(BIN)/jupyter-book build . -W -n --keep-going --all
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+lint: env
+	$(BIN)/ruff check .
+
+unit: env
+	$(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/site
+
+nbval: env
+	$(BIN)/python -m pytest book -q -p no:cacheprovider --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+sitecheck: env chromium
+	$(BIN)/python -m pytest tests/site -q -p no:cacheprovider
+
+test: env assets chromium
+	$(MAKE) lint
+	$(MAKE) unit
+	$(MAKE) nbval
+	$(MAKE) book
+	$(MAKE) sitecheck
+
+lab: env
+	$(BIN)/jupyter lab book/
+
+bench: env
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf _build .cache $(OFFLINE)

@@ -1,0 +1,84 @@
+"""Attention primitives shared by Parts II and V.
+
+Softmax attention ``Att = D^{-1} A V`` with ``A = exp(Q K^T / sqrt(m))`` and
+``D = diag(A 1)``. Row maxima are subtracted before ``exp``: the normalisation cancels the
+shift exactly, and logits above ~709 would otherwise overflow to inf.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import check_array
+
+__all__ = ["attention", "linear_attention", "softmax_rows"]
+
+
+def softmax_rows(S: np.ndarray) -> np.ndarray:
+    """Row-wise softmax ``exp(S_ij) / sum_k exp(S_ik)``, stable for any finite logits.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §1.3; Y. Deng, Z. Song, K. Yuan,
+    T. Zhou, "Why softmax attention outperforms linear attention", Definition of softmax
+    attention.
+    """
+    Sa = check_array(S, "S")
+    E = np.exp(Sa - Sa.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def attention(Q: np.ndarray, K: np.ndarray, V: np.ndarray, *, scale: float | None = None
+              ) -> np.ndarray:
+    """Softmax attention ``softmax(Q K^T * scale) V`` with ``scale = 1/sqrt(m)`` by default.
+
+    Parameters
+    ----------
+    Q : ndarray (n, m)
+    K : ndarray (n_k, m)
+    V : ndarray (n_k, d_v)
+    scale : float, optional
+
+    Returns
+    -------
+    ndarray (n, d_v)
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §1.3 (Att = D^{-1} A V).
+    """
+    Qa, Ka, Va = check_array(Q, "Q"), check_array(K, "K"), check_array(V, "V")
+    if Qa.shape[1] != Ka.shape[1]:
+        raise ValueError(f"Q and K must have the same width, got {Qa.shape[1]} and {Ka.shape[1]}")
+    if Ka.shape[0] != Va.shape[0]:
+        raise ValueError(f"K and V must have the same number of rows, got {Ka.shape[0]} and "
+                         f"{Va.shape[0]}")
+    s = 1.0 / np.sqrt(Qa.shape[1]) if scale is None else float(scale)
+    if not np.isfinite(s):
+        raise ValueError(f"scale must be finite, got {scale}")
+    return softmax_rows((Qa @ Ka.T) * s) @ Va
+
+
+def linear_attention(phi_Q: np.ndarray, phi_K: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """Linear attention ``diag(phi_Q phi_K^T 1)^{-1} phi_Q (phi_K^T V)`` in O(n) time.
+
+    Raises ``ValueError`` if a normaliser ``phi(q_i) . sum_j phi(k_j)`` is not positive, where
+    the result would be meaningless (division by zero or a sign flip).
+
+    References
+    ----------
+    A. Katharopoulos et al., "Transformers are RNNs" (2020); Y. Deng et al., "Why softmax
+    attention outperforms linear attention", definition of linear attention.
+    """
+    Pq, Pk, Va = check_array(phi_Q, "phi_Q"), check_array(phi_K, "phi_K"), check_array(V, "V")
+    if Pq.shape[1] != Pk.shape[1]:
+        raise ValueError("phi_Q and phi_K must have the same number of features")
+    if Pk.shape[0] != Va.shape[0]:
+        raise ValueError("phi_K and V must have the same number of rows")
+    norm = Pq @ Pk.sum(axis=0)
+    if np.any(norm <= 0):
+        raise ValueError(
+            f"linear attention needs positive row sums; the smallest is {norm.min():.3g} "
+            "(use a positive feature map such as elu+1)"
+        )
+    return (Pq @ (Pk.T @ Va)) / norm[:, None]

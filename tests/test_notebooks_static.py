@@ -1,0 +1,71 @@
+"""Structural checks on every chapter notebook, without executing it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
+SKELETON = ["Overview", "Setup", "Statement", "Derivation", "Verification", "Explore", "Notes"]
+TOC = (ROOT / "_toc.yml").read_text()
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def test_book_has_notebooks() -> None:
+    assert NOTEBOOKS, "no chapter notebooks found under book/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_committed_without_outputs(path: Path) -> None:
+    for cell in _load(path)["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs", []) == [], f"{path.name}: stored outputs; clear them"
+            assert cell.get("execution_count") is None, f"{path.name}: stored execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_follows_skeleton(path: Path) -> None:
+    nb = _load(path)
+    headings = [
+        line
+        for cell in nb["cells"]
+        if cell["cell_type"] == "markdown"
+        for line in _source(cell).splitlines()
+        if line.startswith("## ")
+    ]
+    positions = []
+    for part in SKELETON:
+        hits = [i for i, h in enumerate(headings) if part.lower() in h.lower()]
+        assert hits, f"{path.name}: no '## {part}' section (skeleton: {' -> '.join(SKELETON)})"
+        positions.append(hits[0])
+    assert positions == sorted(positions), f"{path.name}: sections out of order: {headings}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_is_listed_seeded_and_asserts(path: Path) -> None:
+    rel = str(path.relative_to(ROOT).with_suffix(""))
+    assert f"file: {rel}" in TOC, f"{rel} is not in _toc.yml"
+    code = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code")
+    assert re.search(r"setup_notebook\(\s*(seed\s*=\s*)?\d+", code), (
+        f"{path.name}: the Setup section must call lowrank_nb.setup_notebook(seed)"
+    )
+    assert re.search(r"^\s*assert\b", code, re.M), f"{path.name}: no assert cell"
+    assert "explore(" in code, f"{path.name}: no Explore widget (lowrank_nb.widgets.explore)"
+    assert not re.search(r"^\s*(from numba|import numba|@njit|@jit)", code, re.M), (
+        f"{path.name}: jitted code belongs in lowrank_nb, not in notebooks"
+    )
+    assert "np.random.seed" not in code, f"{path.name}: use the seeded Generator instead"
