@@ -1,0 +1,52 @@
+"""Build part of the book into a private folder, for checking one part's Sphinx warnings.
+
+Usage: python tests/tools/build_subset.py book/part3 [book/part5 ...]
+
+Keeps the Getting-started and Part I chapters, the requested folders and the bibliography,
+writes a temporary table of contents and builds with the same flags as `make book` into
+/tmp/lowrank-build-<folders>. It never touches _build/, so several can run side by side.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main(argv: list[str]) -> int:
+    wanted = [a.rstrip("/") for a in argv[1:]]
+    if not wanted:
+        print(__doc__)
+        return 2
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    keep = ("book/how-to-read", "book/part1/", "book/bibliography", *[w + "/" for w in wanted])
+    parts = []
+    for part in toc["parts"]:
+        chapters = [c for c in part["chapters"] if c["file"].startswith(keep)]
+        if chapters:
+            parts.append({**part, "chapters": chapters})
+    toc["parts"] = parts
+    tag = "-".join(Path(w).name for w in wanted)
+    out = Path(f"/tmp/lowrank-build-{tag}")
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", dir=ROOT, delete=False,
+                                     prefix=".toc-") as fh:
+        yaml.safe_dump(toc, fh)
+        toc_path = fh.name
+    env = {**os.environ, "LOWRANK_NB_PRECOMPUTE": "1", "OPENBLAS_NUM_THREADS": "1"}
+    cmd = [str(ROOT / ".venv/bin/jupyter-book"), "build", str(ROOT), "--toc", toc_path,
+           "--path-output", str(out), "-W", "-n", "--keep-going", "--all"]
+    try:
+        return subprocess.call(cmd, env=env)
+    finally:
+        os.unlink(toc_path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
