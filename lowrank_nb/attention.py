@@ -11,7 +11,14 @@ import numpy as np
 
 from ._validate import check_array
 
-__all__ = ["attention", "linear_attention", "softmax_rows"]
+__all__ = [
+    "attention",
+    "elu_plus_one",
+    "linear_attention",
+    "positive_random_features",
+    "softmax_rows",
+    "trig_random_features",
+]
 
 
 def softmax_rows(S: np.ndarray) -> np.ndarray:
@@ -82,3 +89,60 @@ def linear_attention(phi_Q: np.ndarray, phi_K: np.ndarray, V: np.ndarray) -> np.
             "(use a positive feature map such as elu+1)"
         )
     return (Pq @ (Pk.T @ Va)) / norm[:, None]
+
+
+def elu_plus_one(X: np.ndarray) -> np.ndarray:
+    """The feature map ``elu(x) + 1`` of linear attention (positive everywhere).
+
+    References
+    ----------
+    A. Katharopoulos et al., "Transformers are RNNs" (2020), Eq. (7).
+    """
+    Xa = check_array(X, "X")
+    return np.where(Xa > 0, Xa + 1.0, np.exp(np.minimum(Xa, 0.0)))
+
+
+def positive_random_features(X: np.ndarray, Omega: np.ndarray) -> np.ndarray:
+    """Performer's positive features ``phi(x) = exp(Omega^T x - |x|^2 / 2) / sqrt(k)``.
+
+    With ``Omega`` (m x k) iid N(0, 1), ``E[phi(q) . phi(k)] = exp(q . k)``. Large logits can
+    overflow here; callers that only need attention outputs may subtract a per-row constant
+    from ``Omega^T x`` first, since it cancels in the normaliser.
+
+    Parameters
+    ----------
+    X : ndarray (n, m)
+        Rows already scaled (e.g. by ``m**-0.25`` for softmax attention).
+    Omega : ndarray (m, k)
+
+    Returns
+    -------
+    ndarray (n, k)
+
+    References
+    ----------
+    K. Choromanski et al., "Rethinking attention with Performers" (2021), Lemma 1 (FAVOR+).
+    """
+    Xa, Om = check_array(X, "X"), check_array(Omega, "Omega")
+    if Xa.shape[1] != Om.shape[0]:
+        raise ValueError(f"Omega must have {Xa.shape[1]} rows, got {Om.shape[0]}")
+    logits = Xa @ Om - 0.5 * np.einsum("ij,ij->i", Xa, Xa)[:, None]
+    return np.exp(logits) / np.sqrt(Om.shape[1])
+
+
+def trig_random_features(X: np.ndarray, Omega: np.ndarray) -> np.ndarray:
+    """Trigonometric features ``[cos(Omega^T x), sin(Omega^T x)] / sqrt(k)``.
+
+    ``phi(x) . phi(y) = (1/k) sum_i cos(omega_i . (x - y))`` estimates ``exp(-|x - y|^2/2)`` for
+    ``omega ~ N(0, I)``; rows have Euclidean norm exactly 1.
+
+    References
+    ----------
+    A. Rahimi and B. Recht, "Random features for large-scale kernel machines" (2007);
+    S. Budzinskiy, "When big data actually are low-rank ...", Theorem 5.1.
+    """
+    Xa, Om = check_array(X, "X"), check_array(Omega, "Omega")
+    if Xa.shape[1] != Om.shape[0]:
+        raise ValueError(f"Omega must have {Xa.shape[1]} rows, got {Om.shape[0]}")
+    P = Xa @ Om
+    return np.hstack([np.cos(P), np.sin(P)]) / np.sqrt(Om.shape[1])

@@ -9,6 +9,7 @@
 # ## Setup
 
 # %%
+import matplotlib.pyplot as plt
 import numpy as np
 
 from lowrank_nb import setup_notebook
@@ -43,9 +44,6 @@ assert abs(np.sum(x) - np.add.reduce(x)) <= 1e-12
 # ## Explore
 
 # %%
-import matplotlib.pyplot as plt
-
-
 def render(m, k):
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot(np.arange(m) * k)

@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 
-from ._validate import check_array, check_int, check_rng, check_same_width
+from .._validate import check_array, check_int, check_rng, check_same_width
 
 __all__ = ["jl_factors", "jl_sketch", "realised_jl_error"]
 
@@ -80,7 +80,7 @@ def realised_jl_error(A: np.ndarray, B: np.ndarray, U: np.ndarray, V: np.ndarray
     ----------
     S. Budzinskiy, "When big data actually are low-rank ...", Theorem 1.3.
     """
-    from .norms import factor_norm
+    from ..norms import factor_norm
 
     Aa, Ba, Ua, Va = (check_array(M, n) for M, n in ((A, "A"), (B, "B"), (U, "U"), (V, "V")))
     check_same_width(Ua, Va, "U", "V")
