@@ -1,7 +1,7 @@
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from ipywidgets.widgets.widget_link import Link
 
 from lowrank_nb.widgets import explore
 
@@ -20,7 +20,7 @@ def test_precomputed_grid_has_distinct_leaves_and_links() -> None:
     assert len(set(images)) == 6  # every grid point shows something different
     # One jslink per Stack: 1 outer + 3 inner, each tied to its slider's index.
     assert len(ex.links) == 4
-    assert all(isinstance(link, widgets.Link) for link in ex.links)
+    assert all(isinstance(link, Link) for link in ex.links)
     sources = {link.source[0].description for link in ex.links}
     assert sources == {"m", "k"}
 
