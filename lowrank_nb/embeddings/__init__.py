@@ -1,11 +1,20 @@
 """Random embeddings and the Taylor/embedding constructions built on them.
 
-* :mod:`.jl`: Johnson--Lindenstrauss sketches of ``A B^T`` (Theorem 1.3).
+* :mod:`.jl`: Johnson--Lindenstrauss sketches of ``A B^T`` (Theorem 1.3);
+* :mod:`.taylor`: Taylor factorisations of Examples 1.1 and 1.2.
 
 Further submodules hold the constructions of later sections (Hadamard powers, squared
 distances, tensors); import them from their submodule.
 """
 
 from .jl import jl_factors, jl_sketch, realised_jl_error
+from .taylor import multi_indices, taylor_factors_1d, taylor_factors_exp_inner
 
-__all__ = ["jl_factors", "jl_sketch", "realised_jl_error"]
+__all__ = [
+    "jl_factors",
+    "jl_sketch",
+    "multi_indices",
+    "realised_jl_error",
+    "taylor_factors_1d",
+    "taylor_factors_exp_inner",
+]
