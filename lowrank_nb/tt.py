@@ -14,7 +14,7 @@ import numpy as np
 
 from ._validate import check_array, check_int, check_rng
 
-__all__ = ["tt_add", "tt_full", "tt_random", "tt_ranks", "tt_svd"]
+__all__ = ["lrta_qap", "tt_add", "tt_full", "tt_random", "tt_ranks", "tt_svd"]
 
 
 def _check_cores(cores: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -163,3 +163,101 @@ def tt_add(a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> list[np.ndarray]
             c[x.shape[0] :, :, x.shape[2] :] = y
             cores.append(c)
     return cores
+
+
+def lrta_qap(
+    T: np.ndarray,
+    ranks: int | Sequence[int],
+    *,
+    rng: np.random.Generator | int | None,
+    max_steps: int = 20000,
+    trace: bool = False,
+    c: tuple[float, float, float, float] = (1e-2, 1e-3, 2.0 / 3.0, 2e-2),
+):
+    """Max-norm TT approximation by quasi-optimal alternating projections (TT-SVD projection).
+
+    The same bracket on ``eps`` as :func:`lowrank_nb.altproj.lrma_ap`, with the rank
+    projection replaced by TT-SVD (quasi-optimal, not the Euclidean projection onto fixed TT
+    ranks) and the start drawn by :func:`tt_random` (the author's ``ttrand`` scaling).
+
+    Parameters
+    ----------
+    T : ndarray of order d >= 2, finite
+    ranks : int or sequence of d - 1 ints >= 1
+    rng : numpy Generator or int seed
+    max_steps : int >= 1
+        Cap on projection steps; the best iterate is returned.
+    trace : bool
+        Record ``eps``, ``err``, ``eps1``, ``eps2`` per step.
+    c : (c1, c2, c3, c4)
+        Bracket hyperparameters, default as published.
+
+    Returns
+    -------
+    lowrank_nb.altproj.APResult
+        ``U`` holds the best TT cores (``V`` is None), with ``error`` and ``rel_error``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.1 (``src/lrta_max.jl``);
+    S. Budzinskiy, "Quasioptimal alternating projections ..." [7].
+    """
+    from .altproj import APResult, _check_params
+
+    Ta = check_array(T, "T", ndim=tuple(range(2, 21)))
+    d = Ta.ndim
+    if isinstance(ranks, (int, np.integer)):
+        ranks = [int(ranks)] * (d - 1)
+    ranks = [check_int(r, "ranks") for r in ranks]
+    if len(ranks) != d - 1:
+        raise ValueError(f"ranks must have d - 1 = {d - 1} entries, got {len(ranks)}")
+    rng = check_rng(rng)
+    max_steps = check_int(max_steps, "max_steps", minimum=1)
+    c1, c2, c3, c4 = _check_params(c)
+
+    cores = tt_random(Ta.shape, ranks, rng)
+    R = tt_full(cores) - Ta
+    err_pre = float(np.max(np.abs(R)))
+    eps1, eps2 = 0.0, err_pre
+    best = cores
+    rec: dict[str, list[float]] = {"eps": [], "err": [], "eps1": [], "eps2": []}
+    steps = levels = 0
+    converged = False
+    while steps < max_steps:
+        gap = eps2 - eps1
+        if gap < c1 * eps2 or eps2 == 0.0:
+            converged = True
+            break
+        eps = 0.5 * (eps1 + eps2)
+        levels += 1
+        while steps < max_steps:
+            np.clip(R, -eps, eps, out=R)
+            R += Ta
+            cores = tt_svd(R, ranks)
+            R = tt_full(cores) - Ta
+            err = float(np.max(np.abs(R)))
+            steps += 1
+            if err < eps2:
+                eps2, best = err, cores
+            if trace:
+                for key, val in (("eps", eps), ("err", err), ("eps1", eps1), ("eps2", eps2)):
+                    rec[key].append(val)
+            if eps2 == 0.0:
+                break
+            if err > err_pre * (1.0 - c2):
+                if err > eps1 + c3 * gap:
+                    eps1 += c4 * gap
+                break
+            err_pre = err
+    tmax = float(np.max(np.abs(Ta)))
+    return APResult(
+        U=best,
+        V=None,
+        error=eps2,
+        rel_error=eps2 / tmax if tmax > 0 else 0.0,
+        steps=steps,
+        levels=levels,
+        converged=converged,
+        method="tt-qap",
+        trace={k: np.asarray(v) for k, v in rec.items()} if trace else None,
+    )
