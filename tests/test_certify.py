@@ -77,3 +77,18 @@ def test_bad_input() -> None:
         trace_duality_bound(np.eye(3), 0.1, np.zeros((3, 3)))
     with pytest.raises(ValueError, match="deltas"):
         eps_rank_lower_bounds(np.eye(3), [-1.0])
+
+
+def test_svd_eps_rank_sandwich() -> None:
+    from lowrank_nb.certify import svd_eps_rank
+
+    rng = np.random.default_rng(3)
+    F = np.cos(2.0 * rng.standard_normal((40, 40)))
+    for delta in (0.05, 0.2):
+        k = svd_eps_rank(F, delta)
+        assert eps_rank_lower_bound(F, delta) <= k <= 40
+    low = rng.standard_normal((30, 3)) @ rng.standard_normal((3, 30))
+    assert svd_eps_rank(low, 1e-8) == 3
+    assert svd_eps_rank(low, 1e6) == 0
+    with pytest.raises(ValueError, match="delta"):
+        svd_eps_rank(low, -1.0)
