@@ -15,9 +15,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg as sla
 
-from ._validate import check_array, check_int, check_rng
+from ._validate import check_array, check_int, check_positive, check_rng
 
-__all__ = ["AP_PARAMS", "APResult", "lrma_ap", "robust_svd", "svd_maxerr"]
+__all__ = [
+    "AP_PARAMS",
+    "APResult",
+    "bracket_gaps",
+    "lrma_ap",
+    "project_ball",
+    "project_rank",
+    "robust_svd",
+    "svd_maxerr",
+]
 
 #: (c1, c2, c3, c4) of the author's published experiments (``ap_params`` in the Julia code).
 AP_PARAMS: tuple[float, float, float, float] = (1e-2, 1e-3, 2.0 / 3.0, 2e-2)
@@ -106,6 +115,56 @@ def svd_maxerr(F: np.ndarray, ranks) -> np.ndarray:
     for k, r in enumerate(rs):
         out[k] = np.max(np.abs(F - (W[:, :r] * s[:r]) @ Zt[:r]))
     return out[0] if scalar else out
+
+
+def project_ball(Phi: np.ndarray, F: np.ndarray, eps: float) -> np.ndarray:
+    """Euclidean (Frobenius) projection of ``Phi`` onto ``B_eps(F) = {|Psi - F|_max <= eps}``.
+
+    The problem separates over entries, and each entry is projected onto the interval
+    ``[F_ij - eps, F_ij + eps]``: ``F + clip(Phi - F, -eps, eps)``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.1.
+    """
+    Phi = check_array(Phi, "Phi", ndim=2)
+    F = check_array(F, "F", ndim=2)
+    if Phi.shape != F.shape:
+        raise ValueError(f"Phi and F must have the same shape, got {Phi.shape} and {F.shape}")
+    eps = check_positive(eps, "eps", allow_zero=True)
+    return F + np.clip(Phi - F, -eps, eps)
+
+
+def project_rank(C: np.ndarray, r: int) -> np.ndarray:
+    """Euclidean projection of ``C`` onto matrices of rank <= ``r`` (truncated SVD).
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.1; Eckart and Young (1936).
+    """
+    C = check_array(C, "C", ndim=2)
+    r = check_int(r, "r", minimum=0, maximum=min(C.shape))
+    W, s, Zt = robust_svd(C)
+    return (W[:, :r] * s[:r]) @ Zt[:r]
+
+
+def bracket_gaps(trace: dict[str, np.ndarray]) -> np.ndarray:
+    """Gap ``eps2 - eps1`` at the end of each bisection level of an AP trace.
+
+    Levels are the maximal runs of equal ``eps`` in the trace (consecutive levels always
+    differ, because each one is the midpoint of a strictly narrower bracket).
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.1 (the bisection on eps).
+    """
+    if not isinstance(trace, dict) or not {"eps", "eps1", "eps2"} <= set(trace):
+        raise ValueError("trace must be the dict recorded by lrma_ap(..., trace=True)")
+    eps = np.asarray(trace["eps"])
+    if eps.size == 0:
+        return np.empty(0)
+    ends = np.flatnonzero(np.append(eps[1:] != eps[:-1], True))
+    return np.asarray(trace["eps2"])[ends] - np.asarray(trace["eps1"])[ends]
 
 
 def _check_params(c: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -245,14 +304,13 @@ def lrma_ap(
             steps += 1
             if err < eps2:
                 eps2, best_U, best_V = err, U, V
-            if trace:
+            stalled = err > err_pre * (1.0 - c2)  # relative decrease below c2
+            if stalled and err > eps1 + c3 * gap:  # stalled far above the lower bracket
+                eps1 += c4 * gap
+            if trace:  # recorded after both bracket updates of this step
                 for key, val in (("eps", eps), ("err", err), ("eps1", eps1), ("eps2", eps2)):
                     rec[key].append(val)
-            if eps2 == 0.0:
-                break
-            if err > err_pre * (1.0 - c2):  # AP has stalled at this level
-                if err > eps1 + c3 * gap:
-                    eps1 += c4 * gap
+            if stalled or eps2 == 0.0:
                 break
             err_pre = err
     fmax = float(np.max(np.abs(F)))

@@ -239,14 +239,13 @@ def lrta_qap(
             steps += 1
             if err < eps2:
                 eps2, best = err, cores
-            if trace:
+            stalled = err > err_pre * (1.0 - c2)  # relative decrease below c2
+            if stalled and err > eps1 + c3 * gap:  # stalled far above the lower bracket
+                eps1 += c4 * gap
+            if trace:  # recorded after both bracket updates of this step
                 for key, val in (("eps", eps), ("err", err), ("eps1", eps1), ("eps2", eps2)):
                     rec[key].append(val)
-            if eps2 == 0.0:
-                break
-            if err > err_pre * (1.0 - c2):
-                if err > eps1 + c3 * gap:
-                    eps1 += c4 * gap
+            if stalled or eps2 == 0.0:
                 break
             err_pre = err
     tmax = float(np.max(np.abs(Ta)))

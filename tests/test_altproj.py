@@ -195,3 +195,36 @@ def test_lrta_qap_bad_input():
         lrta_qap(bad, 2, rng=0)
     with pytest.raises(ValueError, match="max_steps"):
         lrta_qap(T, 2, rng=0, max_steps=0)
+
+
+def test_projections_are_idempotent_and_optimal():
+    from lowrank_nb.altproj import project_ball, project_rank
+
+    rng = np.random.default_rng(1)
+    F, Phi = rng.standard_normal((2, 9, 7))
+    P = project_ball(Phi, F, 0.3)
+    assert np.max(np.abs(P - F)) <= 0.3 + 1e-15
+    assert np.array_equal(project_ball(P, F, 0.3), P)
+    # any other point of the ball is no closer (convex projection)
+    Z = F + rng.uniform(-0.3, 0.3, F.shape)
+    assert np.linalg.norm(Phi - P) <= np.linalg.norm(Phi - Z)
+    Pr = project_rank(Phi, 2)
+    assert np.linalg.matrix_rank(Pr) == 2
+    assert np.allclose(project_rank(Pr, 2), Pr, atol=1e-12)
+    with pytest.raises(ValueError, match="Phi and F must have the same shape"):
+        project_ball(Phi, F[:3], 0.1)
+    with pytest.raises(ValueError, match="eps"):
+        project_ball(Phi, F, -1.0)
+    with pytest.raises(ValueError, match="r must lie"):
+        project_rank(Phi, 8)
+
+
+def test_bracket_gaps_shrink_by_two_percent_per_level():
+    from lowrank_nb.altproj import bracket_gaps
+
+    res = lrma_ap(_f1(40, 8, "symmetric", 0), 4, rng=0, trace=True)
+    gaps = bracket_gaps(res.trace)
+    assert gaps.size == res.levels
+    assert np.all(gaps[1:] <= (1 - 0.02) * gaps[:-1] * (1 + 1e-12))
+    with pytest.raises(ValueError, match="trace"):
+        bracket_gaps({"eps": []})
