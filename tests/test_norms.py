@@ -69,3 +69,20 @@ def test_norms_bad_input() -> None:
         norms.generated_residual_max("f1", X, X, X, X, method="torch")
     with pytest.raises(ValueError, match="V must contain only finite"):
         norms.generated_residual_max("f1", X, X, X, np.full((3, 2), np.nan))
+
+
+def test_svd_eps_rank() -> None:
+    rng = np.random.default_rng(5)
+    A, B = rng.standard_normal((40, 3)), rng.standard_normal((30, 3))
+    F = A @ B.T
+    assert norms.svd_eps_rank(F, 1e-9) == 3  # exact rank 3 (round-off ~1e-14 relative)
+    X = sample_ball(100, 4, rng=rng)
+    G = f1_matrix(X, X)
+    r = norms.svd_eps_rank(G, 0.05)
+    U, s, Vt = np.linalg.svd(G)
+    assert np.abs(G - (U[:, :r] * s[:r]) @ Vt[:r]).max() <= 0.05 * np.abs(G).max()
+    assert np.abs(G - (U[:, : r - 1] * s[: r - 1]) @ Vt[: r - 1]).max() > 0.05 * np.abs(G).max()
+    with pytest.raises(ValueError, match="F is zero"):
+        norms.svd_eps_rank(np.zeros((3, 3)), 0.1)
+    with pytest.raises(ValueError, match="eps must lie"):
+        norms.svd_eps_rank(F, 0.0)
