@@ -53,9 +53,11 @@ __all__ = [
     "sweep",
     "tensor_trick_scores",
     "toy_f",
+    "toy_inner_products",
     "toy_network",
     "toy_scores",
     "toy_success",
+    "toy_sum_sq_approx",
 ]
 
 EVENTS = ("exp_D1", "lin_D1", "exp_D0", "lin_D0")
@@ -102,7 +104,11 @@ def paper_m(n: int, delta: float = 0.01, C: float = 1.0, floor: int | None = Non
 def rademacher(shape: int | tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
     """I.i.d. Rademacher (+1/-1 with probability 1/2) entries as float64 (Definition 3.7)."""
     rng = check_rng(rng)
-    return np.where(rng.random(shape) < 0.5, -1.0, 1.0)
+    shp = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    size = math.prod(shp)
+    # one random bit per sign: 8 signs per random byte, several times faster than floats
+    bits = np.unpackbits(rng.integers(0, 256, size=-(-size // 8), dtype=np.uint8))[:size]
+    return (1.0 - 2.0 * bits).reshape(shp)
 
 
 def relu_tau(z: np.ndarray | float, tau: float = 0.0) -> np.ndarray:
@@ -232,6 +238,8 @@ def toy_success(n: int, m: int, tau: float = 0.5, trials: int = 1000,
     rng = check_rng(rng)
     ok: dict[str, list[np.ndarray]] = {k: [] for k in EVENTS}
     done = 0
+    # keep the (T, n, m) sign block small: large temporaries cost more in page faults
+    chunk = max(1, min(chunk, 200_000 // (n * m)))
     while done < trials:
         T = min(chunk, trials - done)
         u = {0: toy_scores(n, 0, rng, size=T, **score_kw),
@@ -240,7 +248,7 @@ def toy_success(n: int, m: int, tau: float = 0.5, trials: int = 1000,
             rademacher((T, n, m), rng) for _ in range(4)]
         for Y, key in zip(Ys, EVENTS):
             f = toy_f(u[int(key[-1])], key[:3])
-            fired = np.any(np.einsum("tn,tnm->tm", f, Y) > tau, axis=1)
+            fired = np.any((f[:, None, :] @ Y)[:, 0, :] > tau, axis=1)
             ok[key].append(fired if key == "exp_D1" else ~fired)
         done += T
     return _summary({k: np.concatenate(v) for k, v in ok.items()}, trials)
@@ -761,3 +769,39 @@ def sweep(runner: Callable[..., dict[str, Any]], name: str, values: Sequence[Any
         out[key] = np.array([r[key] for r in rows])
         out[key + "_se"] = np.array([r[key + "_se"] for r in rows])
     return out
+
+
+# ---------------------------------------------------------------- toy diagnostics
+
+
+def toy_inner_products(n: int, cls: int, kind: str, trials: int, rng: np.random.Generator,
+                       **score_kw: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Samples of ``<f(A, x), sigma>`` for random sign vectors ``sigma`` (Lemmas 4.1/4.2).
+
+    One fresh score vector (Definition 3.8) and one fresh ``sigma`` per trial. Returns the
+    inner products and the attention vectors ``f`` (shape ``(trials, n)``).
+    """
+    trials = check_int(trials, "trials", minimum=1)
+    rng = check_rng(rng)
+    f = toy_f(toy_scores(n, cls, rng, size=trials, **score_kw), kind)
+    return np.einsum("tn,tn->t", f, rademacher(f.shape, rng)), f
+
+
+def toy_sum_sq_approx(n: int, lo: float = 1.0, hi: float = 1.4) -> float:
+    """Law-of-large-numbers value of ``sum_i f_exp,i^2`` on D0 with i.i.d. uniform scores.
+
+    ``sum f_i^2 = sum e^{2u_i} / (sum e^{u_i})^2 -> E[e^{2u}] / (n E[e^u]^2)`` for ``u``
+    uniform on ``[lo ln n, hi ln n]``; about ``0.2 ln n / n`` for the paper's range, far below
+    the ``n^{-0.2}`` that the proof of Lemma 4.1 Part 2 uses.
+    """
+    n = check_int(n, "n", minimum=2)
+    lo, hi = check_positive(lo, "lo"), check_positive(hi, "hi")
+    if hi <= lo:
+        raise ValueError(f"hi must exceed lo, got hi={hi}, lo={lo}")
+    ell = math.log(n)
+    w = (hi - lo) * ell
+
+    def moment(k: float) -> float:  # E[e^{k u}] = (n^{k hi} - n^{k lo}) / (k w)
+        return (n ** (k * hi) - n ** (k * lo)) / (k * w)
+
+    return moment(2.0) / (n * moment(1.0) ** 2)
