@@ -36,6 +36,7 @@ __all__ = [
     "compress_mlp",
     "cor47_bound",
     "data_driven_lowrank",
+    "eps_floor",
     "gen_block_lowrank",
     "gen_features_lowrank",
     "gen_planted_mlp",
@@ -290,6 +291,33 @@ def stable_rank(Y: np.ndarray) -> float:
 
 
 # ----------------------------------------------------------------------------- bounds
+def eps_floor(X: np.ndarray, X_check: np.ndarray, G: np.ndarray) -> tuple[float, float]:
+    """Lower bounds on the tolerances forced by noise independent of the activations.
+
+    With ``P`` the projector onto ``(col X + col X_check)^perp``, ``X W`` lies in ``col X`` so
+    ``P E = -P G`` for ``E = X W - X_check M - G`` whatever ``W`` and ``M`` are. Hence
+    ``||E||_op^2 / d1 >= ||P G||_op^2 / d1`` (assumption (2)) and
+    ``||E||_F^2 / (d1 d2) >= ||P G||_F^2 / (d1 d2)`` (assumption (3)).
+
+    Returns
+    -------
+    (eps_op_floor, eps_F_floor) : tuple of float
+
+    References
+    ----------
+    Zhang and Saab, assumptions (2) and (3), Theorem 3.1, Corollary 4.7.
+    """
+    X = check_array(X, "X")
+    Xc = check_array(X_check, "X_check")
+    G = check_array(G, "G")
+    _check_rows(X, Xc, "X", "X_check")
+    _check_rows(X, G, "X", "G")
+    Q = _orth(np.hstack([X, Xc]), 1e-12)[0]
+    PG = G - Q @ (Q.T @ G)
+    d1, d2 = G.shape
+    return float(np.linalg.norm(PG, 2) ** 2 / d1), float(np.linalg.norm(PG) ** 2 / (d1 * d2))
+
+
 def thm31_deterministic_bound(
     X: np.ndarray, W: np.ndarray, X_check: np.ndarray, M: np.ndarray, r: int
 ) -> float:

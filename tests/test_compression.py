@@ -202,3 +202,11 @@ def test_bad_input(layer):
         zs.gen_block_lowrank(30, 8, 3)
     with pytest.raises(ValueError, match="Y must not be the zero"):
         zs.approx_rank(np.zeros((3, 3)))
+
+
+def test_eps_floor(layer):
+    # P E = -P G exactly, so the measured tolerance dominates the floor
+    op, fro = zs.eps_floor(layer["X"], layer["X_check"], layer["G"])
+    assert layer["eps"] >= op * (1 - 1e-10)
+    E = layer["E"]
+    assert np.linalg.norm(E) ** 2 / E.size >= fro * (1 - 1e-10)
