@@ -27,9 +27,12 @@ def main(argv: list[str]) -> int:
         return 2
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     keep = ("book/how-to-read", "book/part1/", "book/bibliography", *[w + "/" for w in wanted])
+    # Part landing pages stay so that cross-references between parts resolve.
+    keep_index = ("book/part2/index", "book/part3/index", "book/part4/index", "book/part5/index")
     parts = []
     for part in toc["parts"]:
-        chapters = [c for c in part["chapters"] if c["file"].startswith(keep)]
+        chapters = [c for c in part["chapters"]
+                    if c["file"].startswith(keep) or c["file"] in keep_index]
         if chapters:
             parts.append({**part, "chapters": chapters})
     toc["parts"] = parts
