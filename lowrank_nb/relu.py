@@ -49,6 +49,7 @@ __all__ = [
     "nlra_refine",
     "optimal_lift",
     "relu_hermite_coeffs",
+    "relu_inner_mc",
     "relu_kernel_series",
     "relu_svd",
     "rho_svd",
@@ -286,6 +287,20 @@ def nlra_diff_mc(
         return np.sum((_relu(X @ Y1a) - T) ** 2 - (_relu(X @ Y2a) - T) ** 2, axis=1)
 
     return _mc_mean(term, Wa.shape[0], n, rng, batch)
+
+
+def relu_inner_mc(
+    Y: np.ndarray, W: np.ndarray, n: int, rng: np.random.Generator, batch: int = 65536
+) -> tuple[float, float]:
+    """Monte Carlo estimate of ``E <relu(x^T Y), relu(x^T W)>`` with its standard error.
+
+    References
+    ----------
+    Vodrahalli et al. (2022), Lemmas A.14 (``Y = W``) and A.15.
+    """
+    Ya, Wa = _check_pair(Y, W)
+    return _mc_mean(lambda X: np.sum(_relu(X @ Ya) * _relu(X @ Wa), axis=1),
+                    Ya.shape[0], n, rng, batch)
 
 
 def _relu(Z: np.ndarray) -> np.ndarray:

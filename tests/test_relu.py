@@ -192,3 +192,15 @@ def test_joint_fai_and_network_mse() -> None:
     assert after < before
     with pytest.raises(ValueError, match="shapes"):
         relu.network_mse_mc(facs[:1], Ws, 100, rng)
+
+
+def test_relu_inner_mc_matches_kernel() -> None:
+    rng = np.random.default_rng(8)
+    W, Y = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
+    nw, ny = np.linalg.norm(W, axis=0), np.linalg.norm(Y, axis=0)
+    exact = 0.5 * np.sum(nw * ny * relu.kappa(np.sum(W * Y, axis=0) / (nw * ny)))
+    mean, se = relu.relu_inner_mc(Y, W, 200_000, rng)
+    # 5 SE: Monte Carlo band failing with probability < 1e-6.
+    assert abs(mean - exact) < 5 * se
+    with pytest.raises(ValueError, match="same shape"):
+        relu.relu_inner_mc(Y, W[:, :2], 10, rng)
