@@ -44,6 +44,7 @@ __all__ = [
     "fires",
     "four_layer_network",
     "hoeffding_check",
+    "network_outputs",
     "paper_m",
     "rademacher",
     "relu_tau",
@@ -805,3 +806,19 @@ def toy_sum_sq_approx(n: int, lo: float = 1.0, hi: float = 1.4) -> float:
         return (n ** (k * hi) - n ** (k * lo)) / (k * w)
 
     return moment(2.0) / (n * moment(1.0) ** 2)
+
+
+def network_outputs(C: np.ndarray, Y: np.ndarray, tau: float) -> np.ndarray:
+    """Values ``F = sum_{j0, l} phi_tau(<c_{j0}, y_l>)`` of the four-layer network per trial.
+
+    ``Y`` has shape ``(T, d, m)``. Identical rows of ``C`` are grouped with their
+    multiplicities, which is exact and keeps the cost at O(T u d m) for ``u`` distinct rows.
+    """
+    Ca = check_array(C, "C")
+    Ya = check_array(Y, "Y", ndim=3)
+    if Ya.shape[1] != Ca.shape[1]:
+        raise ValueError(f"Y must have shape (T, {Ca.shape[1]}, m), got {Ya.shape}")
+    tau = _check_real(tau, "tau")
+    U, counts = np.unique(Ca, axis=0, return_counts=True)
+    Z = np.maximum(np.einsum("nd,tdm->tnm", U, Ya) - tau, 0.0)
+    return np.einsum("n,tnm->t", counts.astype(np.float64), Z)

@@ -214,3 +214,25 @@ def test_sweep_shapes_and_callable_fixed():
     assert out["success"].shape == (2,) and np.all(out["success_se"] >= 0)
     with pytest.raises(ValueError, match="values"):
         S.sweep(S.self_success, "d", [], trials=10, rng=np.random.default_rng(0))
+
+
+def test_network_outputs_match_four_layer_network():
+    rng = np.random.default_rng(13)
+    C = rng.standard_normal((6, 3))
+    C[4] = C[1]
+    Y = S.rademacher((20, 3, 4), rng)
+    vals = S.network_outputs(C, Y, 0.5)
+    ref = [S.four_layer_network(C, Y[t], 0.5) for t in range(20)]
+    assert np.allclose(vals, ref, rtol=1e-12)
+    with pytest.raises(ValueError, match="Y must have shape"):
+        S.network_outputs(C, np.ones((2, 4, 1)), 0.5)
+
+
+def test_toy_diagnostics():
+    rng = np.random.default_rng(14)
+    ip, f = S.toy_inner_products(300, 1, "exp", 50, rng)
+    assert ip.shape == (50,) and np.allclose(f.sum(axis=1), 1.0)
+    assert np.all(np.abs(ip) >= 0.25)  # Lemma 4.2 Part 2
+    assert 0 < S.toy_sum_sq_approx(1000) < 1000 ** -0.2
+    with pytest.raises(ValueError, match="hi"):
+        S.toy_sum_sq_approx(100, lo=1.4, hi=1.0)
