@@ -42,6 +42,7 @@ __all__ = [
     "lfai_adam",
     "lift_objective",
     "network_mse_mc",
+    "nlra_angle_profile",
     "nlra_diff_mc",
     "nlra_grad",
     "nlra_objective",
@@ -459,6 +460,28 @@ def lift_objective(Q: np.ndarray, W: np.ndarray) -> float:
     nw2 = np.sum(Wa * Wa, axis=0)
     rho = np.sqrt(np.sum((Qa.T @ Wa) ** 2, axis=0) / np.where(nw2 > 0, nw2, 1.0))
     return float(0.5 * np.sum(nw2 * (1.0 - kappa(np.clip(rho, 0.0, 1.0)) ** 2)))
+
+
+def nlra_angle_profile(W: np.ndarray, angles: np.ndarray) -> np.ndarray:
+    """For ``d = 2, r = 1``: the optimal-lift objective on the line at each angle (vectorised).
+
+    ``R(phi) = 1/2 sum |W_i|^2 (1 - kappa(rho_i(phi))^2)``, ``rho_i = |<u(phi), W_i>| / |W_i|``,
+    ``u(phi) = (cos phi, sin phi)``. A fine grid plus local refinement certifies the global NLRA
+    optimum for 2 x m matrices (the derivative in phi is at most ``sum |W_i|^2``).
+
+    References
+    ----------
+    Vodrahalli et al. (2022), Theorem 3.3 (counterexamples in the book).
+    """
+    Wa = check_array(W, "W")
+    if Wa.shape[0] != 2:
+        raise ValueError(f"W must have 2 rows (d = 2), got {Wa.shape[0]}")
+    phi = check_array(angles, "angles", ndim=1)
+    nw2 = np.sum(Wa * Wa, axis=0)
+    keep = nw2 > 0
+    proj = np.abs(np.cos(phi)[:, None] * Wa[0, keep] + np.sin(phi)[:, None] * Wa[1, keep])
+    rho = np.clip(proj / np.sqrt(nw2[keep]), 0.0, 1.0)
+    return 0.5 * (1.0 - kappa(rho) ** 2) @ nw2[keep]
 
 
 def gnorm_paper(A: np.ndarray) -> np.ndarray:

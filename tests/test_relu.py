@@ -204,3 +204,15 @@ def test_relu_inner_mc_matches_kernel() -> None:
     assert abs(mean - exact) < 5 * se
     with pytest.raises(ValueError, match="same shape"):
         relu.relu_inner_mc(Y, W[:, :2], 10, rng)
+
+
+def test_angle_profile_matches_lift() -> None:
+    W = np.random.default_rng(9).standard_normal((2, 6))
+    phis = np.array([0.1, 1.0, 2.5])
+    prof = relu.nlra_angle_profile(W, phis)
+    for p, v in zip(phis, prof):
+        Q = np.array([[np.cos(p)], [np.sin(p)]])
+        # 1e-12: two closed forms of the same quantity.
+        assert abs(v - relu.lift_objective(Q, W)) < 1e-12
+    with pytest.raises(ValueError, match="2 rows"):
+        relu.nlra_angle_profile(np.ones((3, 2)), phis)
