@@ -47,6 +47,11 @@ def test_notebook_follows_skeleton(path: Path) -> None:
         for line in _source(cell).splitlines()
         if line.startswith("## ")
     ]
+    titles = [line for cell in nb["cells"] if cell["cell_type"] == "markdown"
+              for line in _source(cell).splitlines() if line.startswith("# ")]
+    assert len(titles) == 1, f"{path.name}: exactly one '# Title' expected, got {titles}"
+    # Titles appear in the sidebar and prev/next links, where MathJax does not typeset them.
+    assert "$" not in titles[0], f"{path.name}: no math in the title (use Unicode): {titles[0]}"
     positions = []
     for part in SKELETON:
         hits = [i for i, h in enumerate(headings) if part.lower() in h.lower()]
