@@ -398,7 +398,7 @@ def fires(C: np.ndarray, Y: np.ndarray, tau: float) -> np.ndarray:
     if Ya.shape[1] != Ca.shape[1]:
         raise ValueError(f"Y must have shape (T, {Ca.shape[1]}, m), got {Ya.shape}")
     tau = _check_real(tau, "tau")
-    return np.any(np.einsum("nd,tdm->tnm", Ca, Ya) > tau, axis=(1, 2))
+    return np.any(np.matmul(Ca, Ya) > tau, axis=(1, 2))  # batched GEMM, (T, u, m)
 
 
 # ---------------------------------------------------------------- datasets D.1 and F.1
@@ -820,5 +820,5 @@ def network_outputs(C: np.ndarray, Y: np.ndarray, tau: float) -> np.ndarray:
         raise ValueError(f"Y must have shape (T, {Ca.shape[1]}, m), got {Ya.shape}")
     tau = _check_real(tau, "tau")
     U, counts = np.unique(Ca, axis=0, return_counts=True)
-    Z = np.maximum(np.einsum("nd,tdm->tnm", U, Ya) - tau, 0.0)
+    Z = np.maximum(np.matmul(U, Ya) - tau, 0.0)
     return np.einsum("n,tnm->t", counts.astype(np.float64), Z)
