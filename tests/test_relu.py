@@ -216,3 +216,11 @@ def test_angle_profile_matches_lift() -> None:
         assert abs(v - relu.lift_objective(Q, W)) < 1e-12
     with pytest.raises(ValueError, match="2 rows"):
         relu.nlra_angle_profile(np.ones((3, 2)), phis)
+
+
+def test_rho_table_wide_path_matches_svd() -> None:
+    W = np.random.default_rng(10).standard_normal((6, 40))
+    Uf = np.linalg.svd(W, full_matrices=False)[0]
+    ref = np.sqrt(np.cumsum((Uf.T @ W) ** 2, axis=0)) / np.linalg.norm(W, axis=0)
+    # 1e-12: eigh of W W^T vs SVD; subspaces agree to rounding for a well-separated spectrum.
+    assert np.max(np.abs(relu.rho_svd_table(W) - np.minimum(ref, 1.0))) < 1e-12
