@@ -710,8 +710,9 @@ def _cross_rows(n: int, d: int, a: float, kind: str) -> list[np.ndarray]:
     t = n // (d - 1)
     spike = np.array([1.0, 1.0, 0.0, 0.0])            # A2_{j3} = e_0 + e_{k3}
     # rows of A2 other than j3: class counts t - 1 (class k3) and t (others); last column is
-    # a Type-II column too, so c_last = c_other here
-    mean_other = np.array([0.0, (t - 1) / (n - 1), t / (n - 1), t / (n - 1)])
+    # a Type-II column too, so c_last = c_other here (for d = 2 there is no other column)
+    oth = t / (n - 1) if d > 2 else 0.0
+    mean_other = np.array([0.0, (t - 1) / (n - 1), oth, oth])
     ell = math.log(n)
     uniform = (spike + (n - 1) * mean_other) / n      # rows j0 != j2 see equal scores
     if kind == "lin":
@@ -725,21 +726,29 @@ def exact_fire_probs_cross(n: int, d: int, a0: float, a1: float,
                            tau: float = 0.9) -> dict[str, float]:
     """Exact per-weight-vector firing probabilities for cross-attention (Definition F.1).
 
-    Needs ``d >= 3`` (so that column 0, the spike's class column and one more are distinct).
     The last coordinate is an ordinary Type-II column, so it is enumerated separately and the
-    Binomial covers the remaining ``d - 3`` columns.
+    Binomial covers the remaining ``d - 3`` columns (none for ``d <= 3``).
+
+    References
+    ----------
+    Deng et al., Lemmas F.2, F.6, F.10, F.14; Appendix F.6.
     """
-    n, d = check_int(n, "n", minimum=2), check_int(d, "d", minimum=3)
+    n, d = check_int(n, "n", minimum=2), check_int(d, "d", minimum=2)
     if n % (d - 1) != 0:
         raise ValueError(f"n must be a multiple of d - 1, got n={n}, d={d}")
     rows = {f"{kind}_D{cls}": _cross_rows(n, d, a, kind)
             for cls, a in ((0, a0), (1, a1)) for kind in ("exp", "lin")}
-    return _enumerate(rows, d - 3, _check_real(tau, "tau"))
+    return _enumerate(rows, max(d - 3, 0), _check_real(tau, "tau"))
 
 
 def exact_success_cross(n: int, d: int, m: int, a0: float = 0.01, a1: float = 3.0,
                         tau: float = 0.9) -> float:
-    """Exact success probability of the cross-attention separation (shared ``y``)."""
+    """Exact success probability of the cross-attention separation (shared ``y``).
+
+    References
+    ----------
+    Deng et al., Theorems F.5, F.9, F.13, F.17 and Figure 7.
+    """
     return _success_from(exact_fire_probs_cross(n, d, a0, a1, tau), check_int(m, "m"))
 
 

@@ -236,3 +236,10 @@ def test_toy_diagnostics():
     assert 0 < S.toy_sum_sq_approx(1000) < 1000 ** -0.2
     with pytest.raises(ValueError, match="hi"):
         S.toy_sum_sq_approx(100, lo=1.4, hi=1.0)
+
+
+@pytest.mark.parametrize("d", [2, 3, 6])
+def test_cross_exact_small_d(d):
+    r = S.cross_success(200, d, 10, trials=20000, rng=np.random.default_rng(15))
+    ex = S.exact_success_cross(200, d, 10)
+    assert abs(r["success"] - ex) <= 4 * max(r["success_se"], 1e-3)  # 4 SE (floor for 0)
