@@ -103,32 +103,49 @@ def gamma2_bounds(F: np.ndarray) -> tuple[float, float]:
 
 
 @njit(cache=True)
-def _h(code: int, d: float) -> float:
+def _apply_h(code: int, d: np.ndarray, out: np.ndarray) -> None:
+    # The branch is hoisted out of the element loop so each loop stays simple and vectorisable.
     if code == 0:
-        return np.exp(-np.sqrt(d))
-    if code == 1:
-        return np.exp(-d * d)
-    return np.exp(-d)
+        for j in range(d.size):
+            out[j] = np.exp(-np.sqrt(d[j]))
+    elif code == 1:
+        for j in range(d.size):
+            out[j] = np.exp(-d[j] * d[j])
+    else:
+        for j in range(d.size):
+            out[j] = np.exp(-d[j])
 
 
 @njit(cache=True)
-def _residual_max_numba(code: int, X, Y, U, V, symmetric: bool) -> float:
-    # Plain loops, no fastmath: the max/abs reduction must see every NaN and every entry.
+def _residual_max_numba(code: int, X, Yt, U, Vt, symmetric: bool) -> float:
+    # Row by row: for row i, distances and low-rank values for all j are accumulated in
+    # contiguous length-n2 buffers (Y and V are passed transposed), which the compiler
+    # vectorises without fastmath. The max/abs reduction is a plain loop that sees every
+    # entry, NaN included, in order.
     n1, m = X.shape
-    n2 = Y.shape[0]
+    n2 = Yt.shape[1]
     r = U.shape[1]
+    d = np.empty(n2)
+    g = np.empty(n2)
+    f = np.empty(n2)
     best = 0.0
     for i in range(n1):
+        d[:] = 0.0
+        for a in range(m):
+            xa = X[i, a]
+            for j in range(n2):
+                diff = xa - Yt[a, j]
+                d[j] += diff * diff
+        if symmetric:
+            d[i] = 0.0  # exact zero distance on the diagonal
+        g[:] = 0.0
+        for k in range(r):
+            uk = U[i, k]
+            for j in range(n2):
+                g[j] += uk * Vt[k, j]
+        _apply_h(code, d, f)
         for j in range(n2):
-            d = 0.0
-            if not (symmetric and i == j):
-                for a in range(m):
-                    diff = X[i, a] - Y[j, a]
-                    d += diff * diff
-            g = 0.0
-            for k in range(r):
-                g += U[i, k] * V[j, k]
-            e = abs(_h(code, d) - g)
+            e = abs(f[j] - g[j])
             if e > best or e != e:
                 best = e
     return best
@@ -198,9 +215,12 @@ def generated_residual_max(
     if Ua.shape[0] != Xa.shape[0] or Va.shape[0] != Ya.shape[0]:
         raise ValueError(f"U must have {Xa.shape[0]} rows and V {Ya.shape[0]} rows, got "
                          f"{Ua.shape[0]} and {Va.shape[0]}")
-    impl = _residual_max_numba if method == "numba" else _residual_max_numpy
-    args = [np.ascontiguousarray(a) for a in (Xa, Ya, Ua, Va)]
-    return float(impl(KERNELS[kernel], *args, symmetric))
+    code = KERNELS[kernel]
+    if method == "numpy":
+        return _residual_max_numpy(code, Xa, Ya, Ua, Va, symmetric)
+    Yt, Vt = np.ascontiguousarray(Ya.T), np.ascontiguousarray(Va.T)
+    return float(_residual_max_numba(code, np.ascontiguousarray(Xa), Yt,
+                                     np.ascontiguousarray(Ua), Vt, symmetric))
 
 
 def svd_eps_rank(F: np.ndarray, eps: float) -> int:

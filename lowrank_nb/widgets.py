@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -25,10 +26,16 @@ from matplotlib.figure import Figure
 
 from .plotting import fig_to_png
 
-__all__ = ["Explorer", "explore", "precompute_enabled"]
+__all__ = ["Explorer", "explore", "explorers", "precompute_enabled"]
 
 PRECOMPUTE_ENV = "LOWRANK_NB_PRECOMPUTE"
 MAX_GRID_POINTS = 400  # every leaf is embedded in the page; keep pages small
+_LIVE: weakref.WeakSet[Explorer] = weakref.WeakSet()
+
+
+def explorers() -> list[Explorer]:
+    """Every :class:`Explorer` alive in this kernel (used by the latency benchmark)."""
+    return list(_LIVE)
 
 
 def precompute_enabled() -> bool:
@@ -90,6 +97,7 @@ class Explorer:
         self.root = self._stack(())
         self.status = W.HTML()
         self.timings: list[float] = []
+        _LIVE.add(self)
 
     def _stack(self, prefix: tuple[int, ...]) -> W.Widget:
         level = len(prefix)

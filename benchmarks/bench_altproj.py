@@ -1,0 +1,76 @@
+"""Alternating projections: fast (warm-started randomized) vs reference (full SVD per step).
+
+Rows (seconds, medians):
+* ``ap fast vs reference, n=...``: one full AP run on f1 (independent ball sampling, m = 10,
+  r = 10), median over 3 seeds at n <= 500 and 1 seed at n = 1000 (the reference takes minutes
+  there); the note gives both median relative errors and their ratio.
+* ``AP step vs one LAPACK SVD``: mean wall time per AP step against one gesdd SVD of size n.
+* ``TT-QAP steps/s``: f3 tensor (m = 64, TT ranks (4, 4)).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+import scipy.linalg as sla
+from _timing import median_time
+
+from lowrank_nb.altproj import lrma_ap
+from lowrank_nb.generated import f1_matrix, f3_tensor
+from lowrank_nb.sampling import sample_ball, sample_points
+from lowrank_nb.tt import lrta_qap
+
+
+def _f1(n: int, seed: int) -> np.ndarray:
+    X, Y = sample_points(n, 10, "independent", "ball", np.random.default_rng(seed))
+    return f1_matrix(X, Y)
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def run() -> list[dict]:
+    rows = []
+    for n in (100, 250, 500, 1000):
+        seeds = range(3) if n <= 500 else range(1)
+        t_ref, t_fast, e_ref, e_fast, s_ref, s_fast = [], [], [], [], [], []
+        for seed in seeds:
+            F = _f1(n, seed)
+            dt, res = _timed(lambda F=F, s=seed: lrma_ap(F, 10, rng=s, method="reference"))
+            t_ref.append(dt), e_ref.append(res.rel_error), s_ref.append(res.steps)
+            dt, res = _timed(lambda F=F, s=seed: lrma_ap(F, 10, rng=s, method="fast"))
+            t_fast.append(dt), e_fast.append(res.rel_error), s_fast.append(res.steps)
+        med = statistics.median
+        rows.append({
+            "name": f"ap fast vs reference, n={n}",
+            "baseline": med(t_ref),
+            "candidate": med(t_fast),
+            "note": (f"rel err ref {med(e_ref):.4f} fast {med(e_fast):.4f} "
+                     f"(ratio {med(e_fast) / med(e_ref):.3f}); steps {med(s_ref)}/{med(s_fast)}; "
+                     f"{len(seeds)} seed(s)"),
+        })
+        per_step = med(t_ref) / med(s_ref)
+        svd = median_time(lambda F=F: sla.svd(F, full_matrices=False, lapack_driver="gesdd",
+                                              check_finite=False), repeats=3)
+        rows.append({
+            "name": f"AP step (reference) vs one SVD, n={n}",
+            "baseline": svd,
+            "candidate": per_step,
+            "note": f"fast step {med(t_fast) / med(s_fast):.2e} s",
+        })
+    for n in (20, 30, 40):
+        rng = np.random.default_rng(n)
+        T = f3_tensor(*(sample_ball(n, 64, rng=rng) for _ in range(3)))
+        dt, res = _timed(lambda T=T: lrta_qap(T, 4, rng=0))
+        rows.append({
+            "name": f"TT-QAP n={n}, ranks (4,4)",
+            "baseline": None,
+            "candidate": dt,
+            "note": f"{res.steps / dt:.0f} steps/s, {res.steps} steps, rel err {res.rel_error:.3f}",
+        })
+    return rows
