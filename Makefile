@@ -63,7 +63,8 @@ unit: env
 
 nbval: env
 	$(BIN)/python -m pytest book -q -p no:cacheprovider --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
+		--nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		-n 2 --dist loadfile
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
