@@ -79,15 +79,22 @@ def robust_svd(C: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ----------
     S. Budzinskiy, "When big data actually are low-rank ...", §7.1 (the rank projection).
     """
-    C = check_array(C, "C", ndim=2)
-    for driver in ("gesdd", "gesvd"):
-        try:
-            return sla.svd(C, full_matrices=False, lapack_driver=driver, check_finite=False)
-        except (np.linalg.LinAlgError, ValueError):
-            continue
-    scale = 1e-14 * max(float(np.max(np.abs(C))), 1e-300)
-    noise = np.random.default_rng(0).standard_normal(C.shape) * scale
-    return sla.svd(C + noise, full_matrices=False, lapack_driver="gesvd", check_finite=False)
+    return _svd(check_array(C, "C", ndim=2))
+
+
+def _svd(C: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # No input checks: this runs once per AP step, where the wrappers' overhead dominated the
+    # cost of small SVDs. numpy's svd is LAPACK gesdd with a thinner wrapper than scipy's.
+    try:
+        return np.linalg.svd(C, full_matrices=False)
+    except np.linalg.LinAlgError:
+        pass
+    try:
+        return sla.svd(C, full_matrices=False, lapack_driver="gesvd", check_finite=False)
+    except (np.linalg.LinAlgError, ValueError):
+        scale = 1e-14 * max(float(np.max(np.abs(C))), 1e-300)
+        noise = np.random.default_rng(0).standard_normal(C.shape) * scale
+        return sla.svd(C + noise, full_matrices=False, lapack_driver="gesvd", check_finite=False)
 
 
 def svd_maxerr(F: np.ndarray, ranks) -> np.ndarray:
@@ -199,14 +206,14 @@ class _FastProjector:
             Z = np.linalg.qr(C.T @ Q)[0]
         Q = np.linalg.qr(C @ Z)[0]
         B = Q.T @ C
-        W, s, Zt = robust_svd(B)
+        W, s, Zt = _svd(B)
         self.basis = Zt.T  # all k right vectors: the oversampled warm start for the next call
         return (Q @ W[:, : self.r]) * s[: self.r], Zt[: self.r].T
 
 
 def _full_projector(r: int):
     def project(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        W, s, Zt = robust_svd(C)
+        W, s, Zt = _svd(C)
         return W[:, :r] * s[:r], Zt[:r].T
 
     return project

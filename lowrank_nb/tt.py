@@ -216,7 +216,7 @@ def lrta_qap(
     c1, c2, c3, c4 = _check_params(c)
 
     cores = tt_random(Ta.shape, ranks, rng)
-    R = tt_full(cores) - Ta
+    R = _tt_full_nocheck(cores) - Ta
     err_pre = float(np.max(np.abs(R)))
     eps1, eps2 = 0.0, err_pre
     best = cores
@@ -233,8 +233,8 @@ def lrta_qap(
         while steps < max_steps:
             np.clip(R, -eps, eps, out=R)
             R += Ta
-            cores = tt_svd(R, ranks)
-            R = tt_full(cores) - Ta
+            cores = _tt_svd_nocheck(R, ranks)
+            R = _tt_full_nocheck(cores) - Ta
             err = float(np.max(np.abs(R)))
             steps += 1
             if err < eps2:
@@ -260,3 +260,30 @@ def lrta_qap(
         method="tt-qap",
         trace={k: np.asarray(v) for k, v in rec.items()} if trace else None,
     )
+
+
+def _tt_svd_nocheck(T: np.ndarray, ranks: Sequence[int]) -> list[np.ndarray]:
+    # TT-SVD without input checks, for the QAP inner loop (validated once by the caller).
+    from .altproj import _svd
+
+    cores = []
+    r_prev = 1
+    B = T
+    for k in range(T.ndim - 1):
+        B = B.reshape(r_prev * T.shape[k], -1)
+        U, s, Vt = _svd(B)
+        r = min(ranks[k], s.size)
+        cores.append(U[:, :r].reshape(r_prev, T.shape[k], r))
+        B = s[:r, None] * Vt[:r]
+        r_prev = r
+    cores.append(B.reshape(r_prev, T.shape[-1], 1))
+    return cores
+
+
+def _tt_full_nocheck(cores: Sequence[np.ndarray]) -> np.ndarray:
+    out = cores[0].reshape(cores[0].shape[1], cores[0].shape[2])
+    shape = [cores[0].shape[1]]
+    for c in cores[1:]:
+        out = (out @ c.reshape(c.shape[0], -1)).reshape(-1, c.shape[2])
+        shape.append(c.shape[1])
+    return out.reshape(shape)

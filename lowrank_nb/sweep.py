@@ -1,0 +1,160 @@
+"""Parameter sweeps for the §7 experiments: one grid point, a serial grid, a cached Dask grid.
+
+A *point* is a plain function of keyword parameters returning a dict of numbers, e.g.
+:func:`matrix_point` (AP and truncated-SVD errors of one function-generated matrix) or
+:func:`tensor_point` (TT-QAP and TT-SVD errors of one f3 tensor). :func:`run_serial` evaluates a
+grid in-process (what the notebooks do at reduced scale); :func:`run_grid` evaluates it with
+Dask, caching every finished point on disk so an interrupted paper-scale run resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._validate import check_int
+from .altproj import lrma_ap, svd_maxerr
+from .generated import f1_matrix, f2_matrix, f3_tensor
+from .sampling import sample_ball, sample_points
+from .tt import lrta_qap, tt_full, tt_svd
+
+__all__ = ["grid_points", "matrix_point", "median_curve", "run_serial", "tensor_point"]
+
+_MATRIX_FUNCTIONS = {"f1": f1_matrix, "f2": f2_matrix}
+
+
+def matrix_point(
+    *, function: str, scheme: str, n: int, m: int, r: int, seed: int, method: str = "reference"
+) -> dict[str, float]:
+    """AP and truncated-SVD relative max-norm errors for one f1/f2 matrix of §7.
+
+    Points are uniform in the unit ball; ``scheme`` is "independent" or "symmetric"; the
+    matrix and the AP start both come from ``numpy.random.default_rng(seed)``, so each seed is
+    a fresh trial as in the paper (5 trials there, 3 in the book).
+
+    Returns
+    -------
+    dict with ``ap`` and ``svd`` (relative errors ``eps / max|F|``), ``fmax``, ``steps``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.2 (settings), Figures 1-3.
+    """
+    if function not in _MATRIX_FUNCTIONS:
+        raise ValueError(f"function must be one of {sorted(_MATRIX_FUNCTIONS)}, got {function!r}")
+    n = check_int(n, "n", minimum=2)
+    m = check_int(m, "m")
+    r = check_int(r, "r", maximum=n)
+    seed = check_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    X, Y = sample_points(n, m, scheme, "ball", rng)
+    F = _MATRIX_FUNCTIONS[function](X, Y)
+    fmax = float(np.max(np.abs(F)))
+    res = lrma_ap(F, r, rng=rng, method=method)
+    return {"ap": res.rel_error, "svd": float(svd_maxerr(F, r)) / fmax, "fmax": fmax,
+            "steps": float(res.steps)}
+
+
+def tensor_point(*, n: int, m: int, r: int, seed: int) -> dict[str, float]:
+    """TT-QAP and TT-SVD relative max-norm errors for one ``f3 = sinh<x, y, z>`` tensor.
+
+    Independent ball sampling of the three point sets, TT ranks ``(r, r)``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.2 (f3), Figures 1-3 (bottom).
+    """
+    n = check_int(n, "n", minimum=2)
+    m = check_int(m, "m")
+    r = check_int(r, "r", maximum=n)
+    seed = check_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    T = f3_tensor(*(sample_ball(n, m, rng=rng) for _ in range(3)))
+    tmax = float(np.max(np.abs(T)))
+    res = lrta_qap(T, r, rng=rng)
+    tt = float(np.max(np.abs(tt_full(tt_svd(T, r)) - T))) / tmax
+    return {"ap": res.rel_error, "svd": tt, "fmax": tmax, "steps": float(res.steps)}
+
+
+def median_curve(
+    rows: Sequence[Mapping[str, Any]], key: str, values: Sequence[Any], **fixed: Any
+) -> np.ndarray:
+    """Median ``ap`` and ``svd`` over the trials of ``rows`` at each value of ``key``.
+
+    Only rows whose parameters equal ``fixed`` are used. Returns an array of shape
+    ``(len(values), 2)``; a value with no matching row raises ``ValueError``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.2 (median over trials).
+    """
+    out = np.empty((len(values), 2))
+    for k, v in enumerate(values):
+        sel = [r for r in rows if r[key] == v and all(r[f] == fixed[f] for f in fixed)]
+        if not sel:
+            raise ValueError(f"values: no row has {key} = {v!r} with {fixed}")
+        out[k] = np.median([r["ap"] for r in sel]), np.median([r["svd"] for r in sel])
+    return out
+
+
+def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """All combinations of a ``{name: values}`` grid, last parameter fastest.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.2 (the experiment grids).
+    """
+    if not isinstance(grid, Mapping) or not grid:
+        raise ValueError("grid must be a non-empty mapping {parameter: list of values}")
+    for key, values in grid.items():
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+            raise ValueError(f"grid[{key!r}] must be a non-empty list of values")
+    keys = list(grid)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*(grid[k] for k in keys))]
+
+
+def run_serial(
+    func: Callable[..., dict[str, float]], grid: Mapping[str, Sequence[Any]]
+) -> list[dict[str, Any]]:
+    """Evaluate ``func(**point)`` on every grid point in this process.
+
+    Returns a list of ``{**point, **func(**point)}`` rows in grid order.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.
+    """
+    from .progress import track
+
+    pts = grid_points(grid)
+    return [{**p, **func(**p)} for p in track(pts, desc=getattr(func, "__name__", "grid"))]
+
+
+def _cache_key(func: Callable, point: Mapping[str, Any]) -> str:
+    from . import __version__
+
+    blob = json.dumps({"func": f"{func.__module__}.{func.__qualname__}", "version": __version__,
+                       "point": point}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def _write_atomic(path: Path, payload: dict) -> None:
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(payload, sort_keys=True, default=float))
+    os.replace(tmp, path)  # a crash mid-write never leaves a half-written cache entry
+
+
+def _cached_call(func: Callable, point: dict, cache_dir: str) -> dict:
+    path = Path(cache_dir) / f"{_cache_key(func, point)}.json"
+    if path.exists():
+        return json.loads(path.read_text())["result"]
+    result = func(**point)
+    _write_atomic(path, {"point": point, "result": result})
+    return result
