@@ -49,6 +49,8 @@ __all__ = [
     "nlra_objective_mc",
     "nlra_refine",
     "optimal_lift",
+    "performer_lfai",
+    "performer_matrix",
     "relu_hermite_coeffs",
     "relu_inner_mc",
     "relu_kernel_series",
@@ -944,3 +946,69 @@ def fai_joint_adam(
             var[i] = 0.999 * var[i] + 0.001 * g * g
             p -= lr * (mom[i] / (1 - 0.9**t)) / (np.sqrt(var[i] / (1 - 0.999**t)) + 1e-7)
     return [(U, V) for U, V in params]
+
+
+# --------------------------------------------------------------------------- Appendix B
+def _favor_features(X: np.ndarray, Omega: np.ndarray) -> np.ndarray:
+    Xs = X / X.shape[1] ** 0.25  # softmax uses q.k / sqrt(d): scale both sides by d^(-1/4)
+    return np.exp(Xs @ Omega - 0.5 * np.sum(Xs * Xs, axis=1, keepdims=True)) / np.sqrt(
+        Omega.shape[1])
+
+
+def performer_matrix(Q: np.ndarray, K: np.ndarray, Omega: np.ndarray) -> np.ndarray:
+    """FAVOR+ attention matrix ``P_hat = D_hat^{-1} phi(Q) phi(K)^T`` (row-stochastic).
+
+    ``phi(x) = exp(Omega^T x~ - |x~|^2 / 2) / sqrt(r)`` with ``x~ = x / d^(1/4)``; with
+    ``Omega`` (d x r) iid N(0, 1), ``E[phi(q) . phi(k)] = exp(q . k / sqrt(d))``.
+
+    References
+    ----------
+    Vodrahalli et al. (2022), Definition B.1; Choromanski et al. (2021).
+    """
+    Qa, Ka, Om = check_array(Q, "Q"), check_array(K, "K"), check_array(Omega, "Omega")
+    if Qa.shape[1] != Ka.shape[1] or Om.shape[0] != Qa.shape[1]:
+        raise ValueError("Q, K must have d columns and Omega d rows")
+    A = _favor_features(Qa, Om) @ _favor_features(Ka, Om).T
+    return A / A.sum(axis=1, keepdims=True)
+
+
+def performer_lfai(
+    Q: np.ndarray, K: np.ndarray, Omega0: np.ndarray, *, maxiter: int = 200
+) -> np.ndarray:
+    """Definition B.2 with ``g = id``: choose ``Omega`` to minimise ``|P - P_hat(Omega)|_F^2``.
+
+    ``P = softmax(Q K^T / sqrt(d))``. L-BFGS with the analytic gradient, from ``Omega0``.
+    For values ``V`` with iid N(0, s^2) entries,
+    ``E |(P - P_hat) V|_F^2 = s^2 d_v |P - P_hat|_F^2``, so this is exactly the LFAI objective
+    of the attention output.
+
+    Returns
+    -------
+    ndarray, the optimised ``Omega`` (d x r).
+
+    References
+    ----------
+    Vodrahalli et al. (2022), Definition B.2.
+    """
+    Qa, Ka, Om0 = check_array(Q, "Q"), check_array(K, "K"), check_array(Omega0, "Omega0")
+    maxiter = check_int(maxiter, "maxiter", minimum=1)
+    d = Qa.shape[1]
+    if Ka.shape[1] != d or Om0.shape[0] != d:
+        raise ValueError("Q, K must have d columns and Omega0 d rows")
+    S = Qa @ Ka.T / math.sqrt(d)
+    P = np.exp(S - S.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    Qs, Ks = Qa / d**0.25, Ka / d**0.25
+
+    def fun(z: np.ndarray) -> tuple[float, np.ndarray]:
+        Om = z.reshape(Om0.shape)
+        Fq, Fk = _favor_features(Qa, Om), _favor_features(Ka, Om)
+        A = Fq @ Fk.T
+        s = A.sum(axis=1, keepdims=True)
+        G = 2.0 * (A / s - P)
+        GA = G / s - np.sum(G * A, axis=1, keepdims=True) / s**2
+        gO = Qs.T @ ((GA @ Fk) * Fq) + Ks.T @ ((GA.T @ Fq) * Fk)
+        return float(np.sum((A / s - P) ** 2)), gO.ravel()
+
+    res = minimize(fun, Om0.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": maxiter})
+    return res.x.reshape(Om0.shape)

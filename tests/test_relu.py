@@ -224,3 +224,17 @@ def test_rho_table_wide_path_matches_svd() -> None:
     ref = np.sqrt(np.cumsum((Uf.T @ W) ** 2, axis=0)) / np.linalg.norm(W, axis=0)
     # 1e-12: eigh of W W^T vs SVD; subspaces agree to rounding for a well-separated spectrum.
     assert np.max(np.abs(relu.rho_svd_table(W) - np.minimum(ref, 1.0))) < 1e-12
+
+
+def test_performer_matrix_unbiased_and_lfai_improves() -> None:
+    rng = np.random.default_rng(11)
+    Q, K = 0.5 * rng.standard_normal((8, 4)), 0.5 * rng.standard_normal((8, 4))
+    S = Q @ K.T / 2.0
+    P = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)
+    Om = rng.standard_normal((4, 16))
+    Ph = relu.performer_matrix(Q, K, Om)
+    np.testing.assert_allclose(Ph.sum(axis=1), 1.0)
+    Om_opt = relu.performer_lfai(Q, K, Om, maxiter=100)
+    assert np.sum((relu.performer_matrix(Q, K, Om_opt) - P) ** 2) < np.sum((Ph - P) ** 2)
+    with pytest.raises(ValueError, match="Omega"):
+        relu.performer_matrix(Q, K, Om[:3])
