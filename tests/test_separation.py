@@ -243,3 +243,16 @@ def test_cross_exact_small_d(d):
     r = S.cross_success(200, d, 10, trials=20000, rng=np.random.default_rng(15))
     ex = S.exact_success_cross(200, d, 10)
     assert abs(r["success"] - ex) <= 4 * max(r["success_se"], 1e-3)  # 4 SE (floor for 0)
+
+
+def test_unique_rows_fast_path_and_fallback():
+    rng = np.random.default_rng(16)
+    M = rng.integers(0, 3, size=(300, 4)).astype(float)
+    U, inv, counts = S._unique_rows(M)
+    assert np.array_equal(U[inv], M) and counts.sum() == 300
+    assert len(U) == len(np.unique(M, axis=0))
+    # two distinct rows with the same projection force the exact fallback
+    w = np.cos(np.arange(1, 3) * 0.7390851332151607)
+    M2 = np.array([[w[1], 0.0], [0.0, w[0]], [w[1], 0.0]])
+    U2, inv2, c2 = S._unique_rows(M2)
+    assert len(U2) == 2 and np.array_equal(U2[inv2], M2) and sorted(c2) == [1, 2]
