@@ -26,7 +26,8 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    keep = ("book/how-to-read", "book/part1/", "book/bibliography", *[w + "/" for w in wanted])
+    keep = ("book/how-to-read", "book/part1/", "book/bibliography", "book/ledger",
+            "book/errata", "book/reproducibility", *[w + "/" for w in wanted])
     # Part landing pages stay so that cross-references between parts resolve.
     keep_index = ("book/part2/index", "book/part3/index", "book/part4/index", "book/part5/index")
     parts = []

@@ -1,0 +1,243 @@
+"""Build-time pages of the book: verification ledger, errata index, reproducibility report.
+
+All three are generated from the chapter notebooks themselves (cell tags, errata admonitions,
+the Setup cell's seed) and from this build's execution records, never from a hand-kept list:
+
+* ``{verification-ledger}``: one row per numbered result of the four papers
+  (``numbered_results.json``, extracted from the paper texts by ``tests/tools/paper_catalog.py``),
+  with links to the chapters whose cells carry ``verify:<paper>:<item>`` tags, the kind of check
+  (``check:<type>`` tags) and whether those notebooks executed in this build;
+* ``{errata-index}``: every ``Erratum — <paper>, <location>`` admonition, with a link;
+* ``{execution-report}``: library versions, the machine, and each notebook's seed and runtime.
+
+Directives leave placeholders that are filled in ``doctree-resolved``, after every notebook has
+been executed.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import re
+from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+HERE = Path(__file__).resolve().parent
+PAPER_NAMES = {
+    "budzinskiy": "Budzinskiy (entrywise)",
+    "vodrahalli": "Vodrahalli et al. (ReLU init)",
+    "zhangsaab": "Zhang–Saab (compression)",
+    "dengsong": "Deng–Song–Yuan–Zhou (attention)",
+}
+ERRATUM = re.compile(
+    r":::\{admonition\}\s*Erratum\s*[—–-]+\s*(?P<title>[^\n]+)\n(?P<body>.*?)\n:::", re.S)
+KINDS = ("false as stated", "vacuous", "gap", "typo")
+
+
+class ledger_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils convention)
+    pass
+
+
+class errata_placeholder(nodes.General, nodes.Element):  # noqa: N801
+    pass
+
+
+class report_placeholder(nodes.General, nodes.Element):  # noqa: N801
+    pass
+
+
+def _directive(node_cls):
+    class _Directive(SphinxDirective):
+        def run(self):
+            return [node_cls()]
+
+    return _Directive
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def scan_notebooks(srcdir: Path, docnames: set[str]) -> dict[str, dict]:
+    """Per notebook docname: verify tags by item, check types, errata, seed."""
+    out = {}
+    for doc in sorted(docnames):
+        path = srcdir / f"{doc}.ipynb"
+        if not path.exists():
+            continue
+        nb = json.loads(path.read_text())
+        verified: dict[tuple[str, str], set[str]] = defaultdict(set)
+        errata = []
+        seed = None
+        for cell in nb["cells"]:
+            text = _source(cell)
+            if cell["cell_type"] == "code":
+                tags = cell.get("metadata", {}).get("tags", [])
+                checks = {t.split(":", 1)[1] for t in tags if t.startswith("check:")}
+                for tag in tags:
+                    parts = tag.split(":")
+                    if len(parts) == 3 and parts[0] == "verify":
+                        verified[parts[1], parts[2]] |= checks or {"unspecified"}
+                match = re.search(r"setup_notebook\(\s*(?:seed\s*=\s*)?(\d+)", text)
+                seed = seed if match is None else int(match.group(1))
+            else:
+                for m in ERRATUM.finditer(text):
+                    body = re.sub(r"^:class:.*$", "", m.group("body"), flags=re.M).strip()
+                    errata.append((m.group("title").strip(), body))
+        title = next((line[2:] for c in nb["cells"] if c["cell_type"] == "markdown"
+                      for line in _source(c).splitlines() if line.startswith("# ")), doc)
+        out[doc] = {"verified": verified, "errata": errata, "seed": seed, "title": title}
+    return out
+
+
+def _table(headers: list[str], rows: list[list[nodes.Node | str]], widths=None) -> nodes.table:
+    table = nodes.table(classes=["lowrank-generated"])
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for w in widths or [1] * len(headers):
+        group += nodes.colspec(colwidth=w)
+    head = nodes.thead()
+    group += head
+    row = nodes.row()
+    for h in headers:
+        row += nodes.entry("", nodes.paragraph(text=h))
+    head += row
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += cell if isinstance(cell, nodes.Node) else nodes.paragraph(text=str(cell))
+            row += entry
+        body += row
+    return table
+
+
+def _links(app: Sphinx, fromdoc: str, docs: list[str], anchor: str, titles: dict) -> nodes.Node:
+    para = nodes.paragraph()
+    for i, doc in enumerate(docs):
+        if i:
+            para += nodes.Text("; ")
+        uri = app.builder.get_relative_uri(fromdoc, doc) + anchor
+        para += nodes.reference("", titles.get(doc, doc), refuri=uri, internal=True)
+    return para
+
+
+def _status(app: Sphinx, docs: list[str]) -> str:
+    data = getattr(app.env, "nb_metadata", {})
+    results = [data.get(d, {}).get("exec_data") for d in docs]
+    if any(r is None for r in results):
+        return "not executed in this build"
+    return "passed" if all(r["succeeded"] for r in results) else "FAILED"
+
+
+def build_ledger(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
+    catalog = json.loads((HERE / "numbered_results.json").read_text())
+    scans = scan_notebooks(Path(app.srcdir), app.env.found_docs)
+    titles = {d: s["title"] for d, s in scans.items()}
+    where: dict[tuple[str, str], list[str]] = defaultdict(list)
+    checks: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for doc, scan in scans.items():
+        for key, kinds in scan["verified"].items():
+            where[key].append(doc)
+            checks[key] |= kinds
+    out: list[nodes.Node] = []
+    total = covered = 0
+    for paper, items in catalog.items():
+        rows = []
+        for item in items:
+            key = (paper, item)
+            total += 1
+            if where[key]:
+                covered += 1
+                rows.append([item.replace("-", " ").capitalize(), ", ".join(sorted(checks[key])),
+                             _links(app, fromdoc, where[key], "#verification", titles),
+                             _status(app, where[key])])
+            else:
+                rows.append([item.replace("-", " ").capitalize(), "—", "no verification cell yet",
+                             "missing"])
+        extra = sorted(k[1] for k in where if k[0] == paper and k[1] not in items)
+        section = nodes.section(ids=[f"ledger-{paper}"])
+        section += nodes.title(text=PAPER_NAMES[paper])
+        section += _table(["Result", "Kind of check", "Verified in", "This build"], rows,
+                          [2, 2, 5, 2])
+        if extra:
+            section += nodes.paragraph(
+                text="Also verified (equations, definitions and figures without a heading in "
+                     "the paper text): " + ", ".join(extra) + ".")
+        out.append(section)
+    summary = nodes.paragraph(
+        text=f"{covered} of {total} numbered results have a verification cell in this build.")
+    return [summary, *out]
+
+
+def _kind(text: str) -> str:
+    low = text.lower()
+    return next((k for k in KINDS if k in low), "see text")
+
+
+def build_errata(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
+    scans = scan_notebooks(Path(app.srcdir), app.env.found_docs)
+    titles = {d: s["title"] for d, s in scans.items()}
+    rows = []
+    for doc, scan in scans.items():
+        for title, body in scan["errata"]:
+            paper, _, location = title.partition(",")
+            summary = re.sub(r"\s+", " ", re.sub(r"[{}`*$\\]", "", body))
+            rows.append([paper.strip(), location.strip() or "—",
+                         summary[:400] + ("…" if len(summary) > 400 else ""), _kind(body),
+                         _links(app, fromdoc, [doc], "#notes-errata", titles)])
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [nodes.paragraph(text=f"{len(rows)} errata boxes in this build."),
+            _table(["Source", "Location", "What is wrong (evidence in the chapter)", "Kind",
+                    "Chapter"], rows, [2, 2, 8, 2, 3])]
+
+
+def build_report(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
+    scans = scan_notebooks(Path(app.srcdir), app.env.found_docs)
+    data = getattr(app.env, "nb_metadata", {})
+    libs = ["numpy", "scipy", "numba", "matplotlib", "ipywidgets", "jupyter-book", "sphinx",
+            "myst-nb", "ipykernel", "threadpoolctl"]
+    versions = [[name, metadata.version(name)] for name in libs]
+    versions.insert(0, ["python", platform.python_version()])
+    machine = [["platform", platform.platform()], ["processor", platform.machine()],
+               ["cores", str(__import__("os").cpu_count())]]
+    rows = []
+    total = 0.0
+    for doc, scan in scans.items():
+        exec_data = data.get(doc, {}).get("exec_data") or {}
+        runtime = exec_data.get("runtime")
+        total += runtime or 0.0
+        rows.append([_links(app, fromdoc, [doc], "", {doc: scan["title"]}),
+                     str(scan["seed"]), "—" if runtime is None else f"{runtime:.1f}"])
+    return [_table(["Library", "Version"], versions, [3, 2]),
+            _table(["Machine", ""], machine, [2, 5]),
+            nodes.paragraph(text=f"Notebook execution in this build: {total:.0f} s in all."),
+            _table(["Chapter", "Seed", "Execution time (s)"], rows, [6, 1, 2])]
+
+
+BUILDERS = {ledger_placeholder: build_ledger, errata_placeholder: build_errata,
+            report_placeholder: build_report}
+
+
+def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for cls, build in BUILDERS.items():
+        for node in list(doctree.findall(cls)):
+            node.replace_self(build(app, docname))
+
+
+def setup(app: Sphinx) -> dict:
+    for cls in BUILDERS:
+        app.add_node(cls)
+    app.add_directive("verification-ledger", _directive(ledger_placeholder))
+    app.add_directive("errata-index", _directive(errata_placeholder))
+    app.add_directive("execution-report", _directive(report_placeholder))
+    app.connect("doctree-resolved", on_doctree_resolved)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
