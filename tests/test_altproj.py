@@ -230,3 +230,55 @@ def test_bracket_gaps_shrink_by_two_percent_per_level():
     assert np.all(gaps[1:] <= (1 - 0.02) * gaps[:-1] * (1 + 1e-12))
     with pytest.raises(ValueError, match="trace"):
         bracket_gaps({"eps": []})
+
+
+# --- attention helpers of Part II §1.3 (lowrank_nb.attention, appended functions) ------
+
+
+def test_attention_helpers_oracles_and_transfer_bound():
+    from lowrank_nb.attention import (
+        attention,
+        attention_from_matrix,
+        attention_transfer_bounds,
+        exp_logits,
+        trig_softmax_factors,
+    )
+
+    rng = np.random.default_rng(0)
+    Q, K, V = rng.standard_normal((3, 20, 6)) * 0.5
+    A = exp_logits(Q, K)
+    assert np.allclose(A, np.exp(Q @ K.T / np.sqrt(6)))
+    assert np.allclose(attention_from_matrix(A, V), attention(Q, K, V), atol=1e-13)
+    # trig features: Hoeffding over the 400 entries (failure probability 0.01, seeded) gives
+    # |error_ij| <= t exp((|q_i|^2 + |k_j|^2) / 2) with t = sqrt(2 log(2 n^2 / 0.01) / rho)
+    rho = 20000
+    L, R = trig_softmax_factors(Q, K, rng.standard_normal((6, rho)))
+    t = np.sqrt(2 * np.log(2 * 400 / 0.01) / rho)
+    pref = np.exp(0.5 * (np.sum(Q**2, 1)[:, None] + np.sum(K**2, 1)[None, :]))
+    assert np.all(np.abs(L @ R.T - np.exp(Q @ K.T)) <= t * pref)
+    # the transfer bound holds for an adversarial-sign perturbation
+    delta = 0.05 * A.min()
+    G = A + delta * np.sign(rng.standard_normal(A.shape))
+    real = np.max(np.abs(attention_from_matrix(G, V) - attention_from_matrix(A, V)))
+    b = attention_transfer_bounds(A, delta, V)
+    assert real <= b["sharp"] <= b["spec"]
+    assert attention_transfer_bounds(A, 10 * A.max(), V)["spec"] == np.inf
+
+
+def test_attention_helpers_bad_input():
+    from lowrank_nb.attention import attention_from_matrix, attention_transfer_bounds, exp_logits
+
+    with pytest.raises(ValueError, match="Q and K must have the same width"):
+        exp_logits(np.ones((3, 2)), np.ones((3, 4)))
+    with pytest.raises(ValueError, match="scale"):
+        exp_logits(np.ones((3, 2)), np.ones((3, 2)), scale=-1.0)
+    with pytest.raises(ValueError, match="overflow"):
+        exp_logits(np.full((2, 2), 30.0), np.full((2, 2), 30.0), scale=1.0)
+    with pytest.raises(ValueError, match="V must have"):
+        attention_from_matrix(np.ones((3, 3)), np.ones((4, 2)))
+    with pytest.raises(ValueError, match="positive row sums"):
+        attention_from_matrix(-np.ones((3, 3)), np.ones((3, 2)))
+    with pytest.raises(ValueError, match="A must be entrywise positive"):
+        attention_transfer_bounds(np.zeros((2, 2)), 0.1, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="delta"):
+        attention_transfer_bounds(np.ones((2, 2)), -0.1, np.ones((2, 2)))
