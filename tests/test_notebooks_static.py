@@ -74,3 +74,20 @@ def test_notebook_is_listed_seeded_and_asserts(path: Path) -> None:
         f"{path.name}: jitted code belongs in lowrank_nb, not in notebooks"
     )
     assert "np.random.seed" not in code, f"{path.name}: use the seeded Generator instead"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_ledger_tags_sit_on_asserting_cells(path: Path) -> None:
+    # The verification ledger links a numbered result to the cells tagged verify:<paper>:<item>;
+    # such a cell must assert something, or the ledger would claim a check that is not made.
+    for i, cell in enumerate(_load(path)["cells"]):
+        tags = cell.get("metadata", {}).get("tags", [])
+        verify = [t for t in tags if t.startswith("verify:")]
+        if not verify:
+            continue
+        assert cell["cell_type"] == "code", f"{path.name} cell {i}: verify tag on markdown"
+        assert re.search(r"^\s*assert\b|np\.testing\.assert", _source(cell), re.M), (
+            f"{path.name} cell {i}: tagged {verify[0]} but asserts nothing")
+        assert all(len(t.split(":")) == 3 for t in verify), f"{path.name} cell {i}: {verify}"
+        assert any(t.startswith("check:") for t in tags), (
+            f"{path.name} cell {i}: verify tag without a check:<kind> tag")
