@@ -45,3 +45,10 @@ def test_performer_bad_input():
         performer_attention(np.ones((2, 3)), np.ones((2, 4)), np.ones((2, 1)), 8, rng)
     with pytest.raises(ValueError, match="scale"):
         performer_attention(np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 1)), 8, rng, scale=0)
+
+
+def test_orthogonal_features_are_haar_directions():
+    # the first column of QR(G) without sign fixing has a biased first coordinate
+    rng = np.random.default_rng(5)
+    first = np.array([gaussian_features(3, 3, rng, orthogonal=True)[0, 0] for _ in range(4000)])
+    assert abs(first.mean()) < 4 * first.std() / np.sqrt(len(first))  # symmetric, 4 SE
