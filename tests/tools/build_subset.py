@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    keep = ("book/how-to-read", "book/part1/", "book/bibliography", "book/ledger",
+    keep = ("book/how-to-read", "book/part1/", "book/bibliography", "book/ledger", "book/notation",
             "book/errata", "book/reproducibility", *[w + "/" for w in wanted])
     # Part landing pages stay so that cross-references between parts resolve.
     keep_index = tuple(f"book/part{k}/index" for k in range(2, 7))
