@@ -19,6 +19,7 @@ import numpy as np
 
 from .._validate import check_array, check_int, check_rng
 from ..tt import tt_add, tt_full
+from .hadamard import face_splitting
 
 __all__ = [
     "TaylorTT",
@@ -66,20 +67,8 @@ def face_split(mats: Sequence[np.ndarray], max_cols: int = 2**20) -> np.ndarray:
     """
     if not isinstance(mats, (list, tuple)) or len(mats) == 0:
         raise ValueError("mats must be a non-empty list of matrices")
-    arrs = [check_array(M, f"mats[{s}]") for s, M in enumerate(mats)]
-    n = arrs[0].shape[0]
-    for s, M in enumerate(arrs):
-        if M.shape[0] != n:
-            raise ValueError(f"mats[{s}] has {M.shape[0]} rows; all matrices need n = {n}")
     max_cols = check_int(max_cols, "max_cols")
-    cols = math.prod(M.shape[1] for M in arrs)
-    if cols > max_cols:
-        raise ValueError(f"the face-splitting product would have {cols} columns > "
-                         f"max_cols = {max_cols}")
-    out = arrs[0]
-    for M in arrs[1:]:
-        out = (out[:, :, None] * M[:, None, :]).reshape(n, -1)
-    return out
+    return face_splitting(*mats, max_cols=max_cols)
 
 
 def cp_full(factors: Sequence[np.ndarray], max_entries: int = 2**26) -> np.ndarray:

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 
 from .._validate import check_array, check_int, check_positive, check_rng, check_same_width
-from .cp_tt import face_split
+from . import hadamard as _hadamard
 
 __all__ = [
     "PerturbedPower",
@@ -86,23 +86,12 @@ def hadamard_power_factors(
     Aa, Ba = check_array(A, "A"), check_array(B, "B")
     check_same_width(Aa, Ba, "A", "B")
     s = check_int(s, "s", minimum=0)
-    k = check_int(k, "k")
-    rng = check_rng(rng)
-    n1 = Aa.shape[0]
-    if s == 0:
-        return np.ones((n1, 1)), np.ones((Ba.shape[0], 1))
-    if method == "literal":
-        FA, FB = face_split([Aa] * s), face_split([Ba] * s)
-        R = rng.standard_normal((FA.shape[1], k))
-        return FA @ R / np.sqrt(k), FB @ R / np.sqrt(k)
-    if method != "gram":
+    if method not in ("gram", "literal"):
         raise ValueError(f"method must be 'gram' or 'literal', got {method!r}")
-    S = np.vstack([Aa, Ba])
-    lam, Q = np.linalg.eigh((S @ S.T) ** s)
-    # K^{*s} is PSD (Schur product theorem); eigenvalues below 0 are round-off.
-    L = Q * np.sqrt(np.clip(lam, 0.0, None))
-    Y = L @ rng.standard_normal((L.shape[1], k)) / np.sqrt(k)
-    return Y[:n1], Y[n1:]
+    if s == 0:
+        return np.ones((Aa.shape[0], 1)), np.ones((Ba.shape[0], 1))
+    # One implementation of the Lemma 3.1 sketches for the whole book (same draws from rng).
+    return _hadamard.hadamard_power_factors(Aa, Ba, s, k, rng, method)
 
 
 @dataclass
