@@ -100,13 +100,11 @@ def tt_svd(T: np.ndarray, ranks: int | Sequence[int]) -> list[np.ndarray]:
 
 
 def _robust_svd(B: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # LAPACK's gesdd occasionally fails to converge; gesvd is slower but more robust.
-    import scipy.linalg as sla
+    # The book's one never-failing SVD (gesdd, then gesvd) lives with the AP engine; imported
+    # here lazily because altproj itself imports this module.
+    from .altproj import _svd
 
-    try:
-        return sla.svd(B, full_matrices=False, lapack_driver="gesdd", check_finite=False)
-    except np.linalg.LinAlgError:
-        return sla.svd(B, full_matrices=False, lapack_driver="gesvd", check_finite=False)
+    return _svd(B)
 
 
 def tt_random(
