@@ -88,3 +88,13 @@ bench: env
 
 clean:
 	rm -rf _build .cache $(OFFLINE)
+
+# --- Part II §7 figures with Dask: make reproduce FIG=1|2|3 SCALE=small|paper [SCHEDULER=tcp://host:8786]
+# Data and plot go to _build/reproduce/; finished points are cached in .cache/sweep/ (resumable).
+FIG ?= 1
+SCALE ?= small
+SCHEDULER ?=
+.PHONY: reproduce
+reproduce: env
+	$(BIN)/python -m lowrank_nb.sweep --fig $(FIG) --scale $(SCALE) --out _build/reproduce \
+		$(if $(SCHEDULER),--scheduler $(SCHEDULER),)

@@ -26,10 +26,12 @@ from .sampling import sample_ball, sample_points
 from .tt import lrta_qap, tt_full, tt_svd
 
 __all__ = [
+    "FIGURE_GRIDS",
     "demo_point",
     "grid_points",
     "matrix_point",
     "median_curve",
+    "reproduce_figure",
     "run_grid",
     "run_serial",
     "tensor_point",
@@ -294,3 +296,113 @@ class _ClientContext:
     def __exit__(self, *exc: object) -> None:
         for obj in self._owned:
             obj.close()
+
+
+#: Grids for ``make reproduce``: "small" = the book's chapter, "paper" = a paper-scale guess
+#: (the paper does not state its grids; 5 trials as in §7.2).
+FIGURE_GRIDS: dict[tuple[int, str], list[tuple[Callable, dict]]] = {
+    (1, "small"): [
+        (matrix_point, {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
+                        "m": [2, 16, 128, 1024], "n": [32], "r": [4], "seed": [0, 1, 2]}),
+        (tensor_point, {"m": [1, 16, 256], "n": [10], "r": [3], "seed": [0, 1]})],
+    (2, "small"): [
+        (matrix_point, {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
+                        "n": [16, 32, 64], "m": [64], "r": [4], "seed": [0, 1, 2]}),
+        (tensor_point, {"n": [8, 16, 24], "m": [256], "r": [4], "seed": [0, 1]})],
+    (3, "small"): [
+        (matrix_point, {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
+                        "r": [2, 4, 8, 16], "n": [64], "m": [64], "seed": [0]}),
+        (tensor_point, {"r": [2, 3, 4, 6], "n": [12], "m": [256], "seed": [0]})],
+    (1, "paper"): [
+        (matrix_point, {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
+                        "m": [2, 8, 32, 128, 512, 2048], "n": [500], "r": [10],
+                        "seed": [0, 1, 2, 3, 4], "method": ["fast"]}),
+        (tensor_point, {"m": [1, 4, 16, 64, 256, 1024], "n": [40], "r": [5],
+                        "seed": [0, 1, 2, 3, 4]})],
+    (2, "paper"): [
+        (matrix_point, {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
+                        "n": [100, 200, 500, 1000, 2000], "m": [100], "r": [10],
+                        "seed": [0, 1, 2, 3, 4], "method": ["fast"]}),
+        (tensor_point, {"n": [10, 20, 30, 40, 50], "m": [256], "r": [5],
+                        "seed": [0, 1, 2, 3, 4]})],
+    (3, "paper"): [
+        (matrix_point, {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
+                        "r": [2, 4, 8, 16, 32, 64, 128], "n": [500], "m": [100],
+                        "seed": [0, 1, 2, 3, 4], "method": ["fast"]}),
+        (tensor_point, {"r": [2, 3, 4, 6, 8, 12], "n": [30], "m": [256],
+                        "seed": [0, 1, 2, 3, 4]})],
+}
+
+_AXIS = {1: "m", 2: "n", 3: "r"}
+
+
+def reproduce_figure(
+    fig: int, scale: str = "small", *, out: str | os.PathLike = "_build/reproduce",
+    scheduler_address: str | None = None, cache_dir: str | os.PathLike = ".cache/sweep",
+) -> Path:
+    """Regenerate the data (JSON) and a plot (PNG) of Figure ``fig`` of §7 with Dask.
+
+    Returns the path of the PNG. Used by ``make reproduce FIG=1|2|3 SCALE=small|paper``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.3-7.5, Figures 1-3.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plotting import COLORS, figure
+
+    fig = check_int(fig, "fig", minimum=1, maximum=3)
+    if scale not in ("small", "paper"):
+        raise ValueError(f"scale must be 'small' or 'paper', got {scale!r}")
+    key = _AXIS[fig]
+    outdir = Path(out)
+    outdir.mkdir(parents=True, exist_ok=True)
+    data = {}
+    for func, grid in FIGURE_GRIDS[(fig, scale)]:
+        data[func.__name__] = run_grid(func, grid, scheduler_address=scheduler_address,
+                                       cache_dir=cache_dir)
+    (outdir / f"fig{fig}_{scale}.json").write_text(json.dumps(data, indent=1, default=float))
+    f, axes = figure(ncols=2, width=10, height=3.6)
+    mrows = data["matrix_point"]
+    for (fn, sch), col in zip([("f1", "symmetric"), ("f1", "independent"), ("f2", "symmetric"),
+                               ("f2", "independent")], COLORS.values()):
+        sel = [r for r in mrows if r["function"] == fn and r["scheme"] == sch]
+        xs = sorted({r[key] for r in sel})
+        c = median_curve(sel, key, xs)
+        axes[0].plot(xs, c[:, 0], "o-", color=col, label=f"{fn} {sch[:3]} AP")
+        axes[0].plot(xs, c[:, 1], "--", color=col, alpha=0.6)
+    trows = data["tensor_point"]
+    xs = sorted({r[key] for r in trows})
+    c = median_curve(trows, key, xs)
+    axes[1].plot(xs, c[:, 0], "s-", color=COLORS["data"], label="f3 TT-QAP")
+    axes[1].plot(xs, c[:, 1], "--", color=COLORS["baseline"], label="f3 TT-SVD")
+    for ax in axes:
+        ax.set(xscale="log", yscale="log", xlabel=key, ylabel="relative max error")
+        ax.legend(fontsize=7)
+    f.suptitle(f"Figure {fig} ({scale} scale): AP solid, SVD dashed")
+    png = outdir / f"fig{fig}_{scale}.png"
+    f.savefig(png)
+    return png
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line of ``make reproduce``: ``python -m lowrank_nb.sweep --fig 1 --scale small``."""
+    import argparse
+
+    p = argparse.ArgumentParser(description=main.__doc__)
+    p.add_argument("--fig", type=int, required=True, choices=[1, 2, 3])
+    p.add_argument("--scale", default="small", choices=["small", "paper"])
+    p.add_argument("--scheduler", default=None, help="tcp://host:port of a Dask scheduler")
+    p.add_argument("--out", default="_build/reproduce")
+    p.add_argument("--cache-dir", default=".cache/sweep")
+    a = p.parse_args(argv)
+    png = reproduce_figure(a.fig, a.scale, out=a.out, scheduler_address=a.scheduler or None,
+                           cache_dir=a.cache_dir)
+    print(f"wrote {png} and {png.with_suffix('.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -119,3 +119,16 @@ def test_run_grid_bad_input(tmp_path):
         run_grid(demo_point, {"x": [1.0]}, cache_dir=tmp_path, n_workers=0)
     with pytest.raises(ValueError, match="grid"):
         run_grid(demo_point, {}, cache_dir=tmp_path)
+
+
+def test_reproduce_figure_bad_input_and_grids(tmp_path):
+    from lowrank_nb.sweep import FIGURE_GRIDS, reproduce_figure
+
+    assert {k for k in FIGURE_GRIDS} == {(f, s) for f in (1, 2, 3) for s in ("small", "paper")}
+    for grids in FIGURE_GRIDS.values():
+        for func, grid in grids:
+            assert func in (matrix_point, tensor_point) and grid_points(grid)
+    with pytest.raises(ValueError, match="fig must lie"):
+        reproduce_figure(4, out=tmp_path)
+    with pytest.raises(ValueError, match="scale must be"):
+        reproduce_figure(1, "huge", out=tmp_path)
