@@ -43,3 +43,8 @@ def test_catalog_covers_each_paper() -> None:
     assert "theorem-3.5" in catalog["vodrahalli"]
     assert "theorem-4.9" in catalog["zhangsaab"]
     assert "lemma-D.17" in catalog["dengsong"] or "theorem-D.17" in catalog["dengsong"]
+
+
+def test_result_labels_keep_appendix_letters() -> None:
+    assert lowrank_book._label("lemma-A.5") == "Lemma A.5"
+    assert lowrank_book._label("theorem-1.3") == "Theorem 1.3"

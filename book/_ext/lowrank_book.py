@@ -157,11 +157,11 @@ def build_ledger(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
             total += 1
             if where[key]:
                 covered += 1
-                rows.append([item.replace("-", " ").capitalize(), ", ".join(sorted(checks[key])),
+                rows.append([_label(item), ", ".join(sorted(checks[key])),
                              _links(app, fromdoc, where[key], "#verification", titles),
                              _status(app, where[key])])
             else:
-                rows.append([item.replace("-", " ").capitalize(), "—", "no verification cell yet",
+                rows.append([_label(item), "—", "no verification cell yet",
                              "missing"])
         extra = sorted(k[1] for k in where if k[0] == paper and k[1] not in items)
         section = nodes.section(ids=[f"ledger-{paper}"])
@@ -176,6 +176,12 @@ def build_ledger(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
     summary = nodes.paragraph(
         text=f"{covered} of {total} numbered results have a verification cell in this build.")
     return [summary, *out]
+
+
+def _label(item: str) -> str:
+    """'lemma-A.5' -> 'Lemma A.5' (keep the appendix letter's case)."""
+    kind, _, number = item.partition("-")
+    return f"{kind.capitalize()} {number}"
 
 
 def _kind(text: str) -> str:
