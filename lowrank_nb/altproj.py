@@ -285,32 +285,62 @@ def lrma_ap(
     else:
         project = _FastProjector(n2, r, rng, oversampling, power)
 
+    def step(C: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+        U, V = project(C)
+        return (U, V), U @ V.T
+
     # The residual U V^T - F is formed once per step and serves both the max error of the
     # iterate and the clip of the next step (the two GEMMs of the original coincide).
-    R = U @ V.T - F
+    best, search = bracket_search(F, (U, V), U @ V.T - F, step, max_steps=max_steps,
+                                  c=(c1, c2, c3, c4), trace=trace)
+    return APResult(U=best[0], V=best[1], method=method, **search)
+
+
+def bracket_search(
+    F: np.ndarray,
+    start: object,
+    R: np.ndarray,
+    step,
+    *,
+    max_steps: int,
+    c: tuple[float, float, float, float],
+    trace: bool,
+) -> tuple[object, dict]:
+    """The published bisection-like bracket on eps, shared by matrix AP and tensor-train QAP.
+
+    ``start`` is the initial iterate (factors or TT cores) and ``R`` its residual
+    ``approximation - F``. ``step(C)`` projects ``C`` onto the low-rank set and returns the new
+    iterate and its full approximation. Returns the best iterate and the fields of
+    :class:`APResult` other than the factors and the method.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §7.1 (``src/lrma_max.jl`` and
+    ``src/lrta_max.jl``).
+    """
+    c1, c2, c3, c4 = c
     err_pre = float(np.max(np.abs(R)))
     eps1, eps2 = 0.0, err_pre
-    best_U, best_V = U, V
+    best = start
     rec: dict[str, list[float]] = {"eps": [], "err": [], "eps1": [], "eps2": []}
     steps = levels = 0
     converged = False
     while steps < max_steps:
         gap = eps2 - eps1
-        if gap < c1 * eps2 or eps2 == 0.0:  # eps2 == 0: F has rank <= r
+        if gap < c1 * eps2 or eps2 == 0.0:  # eps2 == 0: F is exactly of low rank
             converged = True
             break
         eps = 0.5 * (eps1 + eps2)
         levels += 1
         while steps < max_steps:
             np.clip(R, -eps, eps, out=R)
-            R += F  # C = F + clip(U V^T - F): the projection onto B_eps(F)
-            U, V = project(R)
-            R = U @ V.T
-            R -= F
+            R += F  # C = F + clip(approximation - F): the projection onto B_eps(F)
+            iterate, full = step(R)
+            R = full - F
             err = float(np.max(np.abs(R)))
             steps += 1
             if err < eps2:
-                eps2, best_U, best_V = err, U, V
+                eps2, best = err, iterate
             stalled = err > err_pre * (1.0 - c2)  # relative decrease below c2
             if stalled and err > eps1 + c3 * gap:  # stalled far above the lower bracket
                 eps1 += c4 * gap
@@ -321,14 +351,11 @@ def lrma_ap(
                 break
             err_pre = err
     fmax = float(np.max(np.abs(F)))
-    return APResult(
-        U=best_U,
-        V=best_V,
-        error=eps2,
-        rel_error=eps2 / fmax if fmax > 0 else 0.0,
-        steps=steps,
-        levels=levels,
-        converged=converged,
-        method=method,
-        trace={k: np.asarray(v) for k, v in rec.items()} if trace else None,
-    )
+    return best, {
+        "error": eps2,
+        "rel_error": eps2 / fmax if fmax > 0 else 0.0,
+        "steps": steps,
+        "levels": levels,
+        "converged": converged,
+        "trace": {k: np.asarray(v) for k, v in rec.items()} if trace else None,
+    }

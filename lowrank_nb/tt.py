@@ -200,7 +200,7 @@ def lrta_qap(
     S. Budzinskiy, "When big data actually are low-rank ...", §7.1 (``src/lrta_max.jl``);
     S. Budzinskiy, "Quasioptimal alternating projections ..." [7].
     """
-    from .altproj import APResult, _check_params
+    from .altproj import APResult, _check_params, bracket_search
 
     Ta = check_array(T, "T", ndim=tuple(range(2, 21)))
     d = Ta.ndim
@@ -213,51 +213,14 @@ def lrta_qap(
     max_steps = check_int(max_steps, "max_steps", minimum=1)
     c1, c2, c3, c4 = _check_params(c)
 
+    def step(C: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        cores = _tt_svd_nocheck(C, ranks)  # quasi-optimal, not the Euclidean projection
+        return cores, _tt_full_nocheck(cores)
+
     cores = tt_random(Ta.shape, ranks, rng)
-    R = _tt_full_nocheck(cores) - Ta
-    err_pre = float(np.max(np.abs(R)))
-    eps1, eps2 = 0.0, err_pre
-    best = cores
-    rec: dict[str, list[float]] = {"eps": [], "err": [], "eps1": [], "eps2": []}
-    steps = levels = 0
-    converged = False
-    while steps < max_steps:
-        gap = eps2 - eps1
-        if gap < c1 * eps2 or eps2 == 0.0:
-            converged = True
-            break
-        eps = 0.5 * (eps1 + eps2)
-        levels += 1
-        while steps < max_steps:
-            np.clip(R, -eps, eps, out=R)
-            R += Ta
-            cores = _tt_svd_nocheck(R, ranks)
-            R = _tt_full_nocheck(cores) - Ta
-            err = float(np.max(np.abs(R)))
-            steps += 1
-            if err < eps2:
-                eps2, best = err, cores
-            stalled = err > err_pre * (1.0 - c2)  # relative decrease below c2
-            if stalled and err > eps1 + c3 * gap:  # stalled far above the lower bracket
-                eps1 += c4 * gap
-            if trace:  # recorded after both bracket updates of this step
-                for key, val in (("eps", eps), ("err", err), ("eps1", eps1), ("eps2", eps2)):
-                    rec[key].append(val)
-            if stalled or eps2 == 0.0:
-                break
-            err_pre = err
-    tmax = float(np.max(np.abs(Ta)))
-    return APResult(
-        U=best,
-        V=None,
-        error=eps2,
-        rel_error=eps2 / tmax if tmax > 0 else 0.0,
-        steps=steps,
-        levels=levels,
-        converged=converged,
-        method="tt-qap",
-        trace={k: np.asarray(v) for k, v in rec.items()} if trace else None,
-    )
+    best, search = bracket_search(Ta, cores, _tt_full_nocheck(cores) - Ta, step,
+                                  max_steps=max_steps, c=(c1, c2, c3, c4), trace=trace)
+    return APResult(U=best, V=None, method="tt-qap", **search)
 
 
 def _tt_svd_nocheck(T: np.ndarray, ranks: Sequence[int]) -> list[np.ndarray]:
