@@ -48,15 +48,7 @@ def tt_full(cores: Sequence[np.ndarray]) -> np.ndarray:
     ----------
     S. Budzinskiy, "When big data actually are low-rank ...", §6 (TT format).
     """
-    cs = _check_cores(cores)
-    out = cs[0].reshape(cs[0].shape[1], cs[0].shape[2])
-    shape = [cs[0].shape[1]]
-    for c in cs[1:]:
-        r_prev, n, r_next = c.shape
-        out = out @ c.reshape(r_prev, n * r_next)
-        out = out.reshape(-1, r_next)
-        shape.append(n)
-    return out.reshape(shape)
+    return _tt_full_nocheck(_check_cores(cores))
 
 
 def tt_svd(T: np.ndarray, ranks: int | Sequence[int]) -> list[np.ndarray]:
@@ -85,26 +77,7 @@ def tt_svd(T: np.ndarray, ranks: int | Sequence[int]) -> list[np.ndarray]:
     ranks = [check_int(r, "ranks") for r in ranks]
     if len(ranks) != d - 1:
         raise ValueError(f"ranks must have d - 1 = {d - 1} entries, got {len(ranks)}")
-    cores = []
-    r_prev = 1
-    B = Ta.reshape(Ta.shape[0], -1)
-    for k in range(d - 1):
-        B = B.reshape(r_prev * Ta.shape[k], -1)
-        U, s, Vt = _robust_svd(B)
-        r = min(ranks[k], s.size)
-        cores.append(U[:, :r].reshape(r_prev, Ta.shape[k], r))
-        B = s[:r, None] * Vt[:r]
-        r_prev = r
-    cores.append(B.reshape(r_prev, Ta.shape[-1], 1))
-    return cores
-
-
-def _robust_svd(B: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # The book's one never-failing SVD (gesdd, then gesvd) lives with the AP engine; imported
-    # here lazily because altproj itself imports this module.
-    from .altproj import _svd
-
-    return _svd(B)
+    return _tt_svd_nocheck(Ta, ranks)
 
 
 def tt_random(
