@@ -30,6 +30,16 @@ def _check_cores(cores: Sequence[np.ndarray]) -> list[np.ndarray]:
     return out
 
 
+def _check_ranks(ranks: int | Sequence[int], d: int) -> list[int]:
+    """Bond ranks as a list of d - 1 ints >= 1 (one int applies to every bond)."""
+    if isinstance(ranks, (int, np.integer)):
+        ranks = [int(ranks)] * (d - 1)
+    ranks = [check_int(r, "ranks") for r in ranks]
+    if len(ranks) != d - 1:
+        raise ValueError(f"ranks must have d - 1 = {d - 1} entries, got {len(ranks)}")
+    return ranks
+
+
 def tt_ranks(cores: Sequence[np.ndarray]) -> tuple[int, ...]:
     """The TT ranks ``(r_1, ..., r_{d-1})``.
 
@@ -72,11 +82,7 @@ def tt_svd(T: np.ndarray, ranks: int | Sequence[int]) -> list[np.ndarray]:
     """
     Ta = check_array(T, "T", ndim=tuple(range(2, 21)))
     d = Ta.ndim
-    if isinstance(ranks, (int, np.integer)):
-        ranks = [int(ranks)] * (d - 1)
-    ranks = [check_int(r, "ranks") for r in ranks]
-    if len(ranks) != d - 1:
-        raise ValueError(f"ranks must have d - 1 = {d - 1} entries, got {len(ranks)}")
+    ranks = _check_ranks(ranks, d)
     return _tt_svd_nocheck(Ta, ranks)
 
 
@@ -96,11 +102,7 @@ def tt_random(
     d = len(shape)
     if d < 2:
         raise ValueError(f"shape must have at least 2 modes, got {d}")
-    if isinstance(ranks, (int, np.integer)):
-        ranks = [int(ranks)] * (d - 1)
-    ranks = [check_int(r, "ranks") for r in ranks]
-    if len(ranks) != d - 1:
-        raise ValueError(f"ranks must have d - 1 = {d - 1} entries, got {len(ranks)}")
+    ranks = _check_ranks(ranks, d)
     rng = check_rng(rng)
     full = [1, *ranks, 1]
     cores = []
@@ -177,11 +179,7 @@ def lrta_qap(
 
     Ta = check_array(T, "T", ndim=tuple(range(2, 21)))
     d = Ta.ndim
-    if isinstance(ranks, (int, np.integer)):
-        ranks = [int(ranks)] * (d - 1)
-    ranks = [check_int(r, "ranks") for r in ranks]
-    if len(ranks) != d - 1:
-        raise ValueError(f"ranks must have d - 1 = {d - 1} entries, got {len(ranks)}")
+    ranks = _check_ranks(ranks, d)
     rng = check_rng(rng)
     max_steps = check_int(max_steps, "max_steps", minimum=1)
     c1, c2, c3, c4 = _check_params(c)

@@ -167,7 +167,7 @@ def test_stirling_and_bounds():
 def test_bad_inputs():
     X, Y = _points()
     with pytest.raises(ValueError, match="method"):
-        hadamard_power_factors(X, Y, 2, 3, 0, method="kron")
+        hadamard_power_factors(X, Y, 2, 3, 0, method="fft")
     with pytest.raises(ValueError, match="s must"):
         hadamard_power_factors(X, Y, -1, 3, 0)
     with pytest.raises(TypeError, match="k must"):

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 
 from .._validate import check_array, check_int, check_positive, check_rng, check_same_width
-from . import hadamard as _hadamard
+from .hadamard import hadamard_power_factors
 
 __all__ = [
     "PerturbedPower",
@@ -43,55 +43,6 @@ Method = Literal["gram", "literal"]
 
 def _two_inf(A: np.ndarray) -> float:
     return float(np.sqrt(np.max(np.einsum("ij,ij->i", A, A))))
-
-
-def hadamard_power_factors(
-    A: np.ndarray,
-    B: np.ndarray,
-    s: int,
-    k: int,
-    rng: np.random.Generator | int | None,
-    method: Method = "gram",
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rank-``k`` factors ``(U, V)`` with ``U V^T ~ (A B^T)^{*s}`` (Lemma 3.1 with t = s).
-
-    ``(A B^T)^{*s} = F_A F_B^T`` with the face-split factors ``F_A`` (``n1 x m^s``); the
-    embedding is ``U = F_A R / sqrt(k)``, ``V = F_B R / sqrt(k)`` with Gaussian ``R``.
-
-    * ``"literal"`` forms ``F_A, F_B`` (needs ``m^s`` small).
-    * ``"gram"`` draws ``[U; V]`` from the same distribution without forming them: its ``k``
-      columns are iid ``N(0, K^{*s} / k)`` with ``K = [A; B][A; B]^T``, because
-      ``[F_A; F_B][F_A; F_B]^T = K^{*s}``. Cost ``O((n1 + n2)^3)``, independent of ``m^s``.
-
-    For ``s = 0`` the power is the all-ones matrix and the factors are exact columns of ones.
-
-    Parameters
-    ----------
-    A : ndarray (n1, m)
-    B : ndarray (n2, m)
-    s : int >= 0
-    k : int >= 1
-    rng : numpy.random.Generator or int
-    method : {"gram", "literal"}
-
-    Returns
-    -------
-    U : ndarray (n1, k) (or (n1, 1) when s = 0)
-    V : ndarray (n2, k) (or (n2, 1) when s = 0)
-
-    References
-    ----------
-    S. Budzinskiy, "When big data actually are low-rank ...", Theorem 1.3 and Lemma 3.1.
-    """
-    Aa, Ba = check_array(A, "A"), check_array(B, "B")
-    check_same_width(Aa, Ba, "A", "B")
-    s = check_int(s, "s", minimum=0)
-    if method not in ("gram", "literal"):
-        raise ValueError(f"method must be 'gram' or 'literal', got {method!r}")
-    if s == 0:
-        return np.ones((Aa.shape[0], 1)), np.ones((Ba.shape[0], 1))
-    # One implementation of the Lemma 3.1 sketches for the whole book (same draws from rng).
-    return _hadamard.hadamard_power_factors(Aa, Ba, s, k, rng, method)
 
 
 @dataclass

@@ -158,16 +158,21 @@ def hadamard_power_factors(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rank-``k`` factors ``(U, V)`` with ``U V^T ~ (A B^T)^{*s}`` entrywise.
 
-    See :func:`hadamard_power_sketches` (this returns the ``s``-th power only).
+    See :func:`hadamard_power_sketches` (this returns the ``s``-th power only). For ``s = 0``
+    the power is the all-ones matrix and the factors are exact columns of ones.
 
     References
     ----------
     S. Budzinskiy, "When big data actually are low-rank ...", Lemma 3.1.
     """
-    s = check_int(s, "s")
+    s = check_int(s, "s", minimum=0)
     Aa, Ba = _check_factors(A, B)
     gen = check_rng(rng)
     k = check_int(k, "k")
+    if method not in ("gram", "literal", "kron"):
+        raise ValueError(f"method must be 'gram', 'literal' or 'kron', got {method!r}")
+    if s == 0:  # the 0-th Hadamard power is the all-ones matrix: exact rank-one factors
+        return np.ones((Aa.shape[0], 1)), np.ones((Ba.shape[0], 1))
     if method == "gram":
         Z = np.vstack([Aa, Ba])
         W = _gram_sqrt((Z @ Z.T) ** s) @ gen.standard_normal((Z.shape[0], k)) / math.sqrt(k)
