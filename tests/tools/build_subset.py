@@ -1,6 +1,8 @@
 """Build part of the book into a private folder, for checking one part's Sphinx warnings.
 
-Usage: python tests/tools/build_subset.py book/part3 [book/part5 ...]
+Usage: python tests/tools/build_subset.py book/part3 [book/part5 ...] [book/part6/chapter ...]
+
+Each argument is a part folder or one chapter (its path without the suffix).
 
 Keeps the Getting-started and Part I chapters, the requested folders and the bibliography,
 writes a temporary table of contents and builds with the same flags as `make book` into
@@ -21,13 +23,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str]) -> int:
-    wanted = [a.rstrip("/") for a in argv[1:]]
+    wanted = [a.rstrip("/").removesuffix(".ipynb") for a in argv[1:]]
     if not wanted:
         print(__doc__)
         return 2
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     keep = ("book/how-to-read", "book/part1/", "book/bibliography", "book/ledger", "book/notation",
-            "book/errata", "book/reproducibility", *[w + "/" for w in wanted])
+            "book/errata", "book/reproducibility",
+            *[w if (ROOT / f"{w}.ipynb").exists() else w + "/" for w in wanted])
     # Part landing pages stay so that cross-references between parts resolve.
     keep_index = tuple(f"book/part{k}/index" for k in range(2, 7))
     parts = []
