@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -48,3 +49,44 @@ def test_catalog_covers_each_paper() -> None:
 def test_result_labels_keep_appendix_letters() -> None:
     assert lowrank_book._label("lemma-A.5") == "Lemma A.5"
     assert lowrank_book._label("theorem-1.3") == "Theorem 1.3"
+
+
+def _real_scans() -> dict[str, dict]:
+    docs = {str(p.relative_to(ROOT).with_suffix(""))
+            for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts}
+    return lowrank_book.scan_notebooks(ROOT, docs)
+
+
+def test_not_checkable_cells_give_their_reason(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        ":::{admonition} Not checkable here — Paper X, Table 9\n:class: note\n\n"
+        "Needs ImageNet\nand weeks of GPU time.\n:::")]
+    nb.cells[0].metadata["tags"] = ["not-checkable:vodrahalli:table-9"]
+    (tmp_path / "book").mkdir()
+    nbformat.write(nb, tmp_path / "book" / "ch.ipynb")
+    scan = lowrank_book.scan_notebooks(tmp_path, {"book/ch"})["book/ch"]
+    assert scan["uncheckable"] == {("vodrahalli", "table-9"):
+                                   "Needs ImageNet and weeks of GPU time."}
+    rows = lowrank_book.ledger_rows({"vodrahalli": ["table-9", "table-10"]}, {"book/ch": scan})
+    assert lowrank_book.uncovered(rows) == ["vodrahalli:table-10"]
+
+
+def test_every_numbered_result_is_verified_or_has_a_reason() -> None:
+    # The same rule is a Sphinx warning in the build (so `-W` fails); this catches it early.
+    catalog = json.loads((ROOT / "book" / "_ext" / "numbered_results.json").read_text())
+    rows = lowrank_book.ledger_rows(catalog, _real_scans())
+    missing = lowrank_book.uncovered(rows)
+    assert missing == [], f"numbered results with no verification cell and no reason: {missing}"
+
+
+def test_catalog_matches_the_paper_texts() -> None:
+    papers = ROOT.parent / "shared" / "papers"
+    if not papers.is_dir():
+        pytest.skip("the paper texts (shared/papers beside the checkout) are not here")
+    sys.path.insert(0, str(ROOT / "tests" / "tools"))
+    import paper_catalog
+
+    catalog = json.loads((ROOT / "book" / "_ext" / "numbered_results.json").read_text())
+    assert paper_catalog.catalog(papers) == catalog, (
+        "book/_ext/numbered_results.json is stale: run python tests/tools/paper_catalog.py")

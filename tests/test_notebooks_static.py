@@ -91,3 +91,18 @@ def test_ledger_tags_sit_on_asserting_cells(path: Path) -> None:
         assert all(len(t.split(":")) == 3 for t in verify), f"{path.name} cell {i}: {verify}"
         assert any(t.startswith("check:") for t in tags), (
             f"{path.name} cell {i}: verify tag without a check:<kind> tag")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_not_checkable_tags_carry_a_reason(path: Path) -> None:
+    # A "not checkable" ledger row shows the tagged markdown cell's text as its reason.
+    for i, cell in enumerate(_load(path)["cells"]):
+        tags = [t for t in cell.get("metadata", {}).get("tags", [])
+                if t.startswith("not-checkable:")]
+        if not tags:
+            continue
+        assert cell["cell_type"] == "markdown", f"{path.name} cell {i}: {tags[0]} on code"
+        assert all(len(t.split(":")) == 3 for t in tags), f"{path.name} cell {i}: {tags}"
+        prose = [ln for ln in _source(cell).splitlines()
+                 if ln.strip() and not ln.startswith((":::", ":class:"))]
+        assert len(" ".join(prose)) >= 40, f"{path.name} cell {i}: give the reason in prose"

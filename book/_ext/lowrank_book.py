@@ -6,7 +6,10 @@ the Setup cell's seed) and from this build's execution records, never from a han
 * ``{verification-ledger}``: one row per numbered result of the four papers
   (``numbered_results.json``, extracted from the paper texts by ``tests/tools/paper_catalog.py``),
   with links to the chapters whose cells carry ``verify:<paper>:<item>`` tags, the kind of check
-  (``check:<type>`` tags) and whether those notebooks executed in this build;
+  (``check:<type>`` tags) and whether those notebooks executed in this build. A result that
+  cannot be checked here is named by a ``not-checkable:<paper>:<item>`` tag on a markdown cell
+  whose text gives the reason. A result with neither is a Sphinx warning, so ``-W`` fails the
+  build;
 * ``{errata-index}``: every ``Erratum — <paper>, <location>`` admonition, with a link;
 * ``{execution-report}``: library versions, the machine, and each notebook's seed and runtime.
 
@@ -25,7 +28,10 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+LOGGER = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 PAPER_NAMES = {
@@ -64,8 +70,25 @@ def _source(cell: dict) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
+def _reason(text: str) -> str:
+    """The prose of a not-checkable cell: directive fences and options dropped, one line."""
+    lines = [ln for ln in text.splitlines() if not ln.startswith((":::", ":class:"))]
+    return re.sub(r"\s+", " ", " ".join(lines)).strip()
+
+
+def ledger_tags(tags: list[str], prefix: str) -> list[tuple[str, str]]:
+    """``(paper, item)`` for every ``<prefix>:<paper>:<item>`` tag."""
+    out = []
+    for tag in tags:
+        parts = tag.split(":")
+        if len(parts) == 3 and parts[0] == prefix:
+            out.append((parts[1], parts[2]))
+    return out
+
+
 def scan_notebooks(srcdir: Path, docnames: set[str]) -> dict[str, dict]:
-    """Per notebook docname: verify tags by item, check types, errata, seed."""
+    """Per notebook docname: verify tags by item, check types, not-checkable reasons, errata,
+    seed and title."""
     out = {}
     for doc in sorted(docnames):
         path = srcdir / f"{doc}.ipynb"
@@ -73,26 +96,28 @@ def scan_notebooks(srcdir: Path, docnames: set[str]) -> dict[str, dict]:
             continue
         nb = json.loads(path.read_text())
         verified: dict[tuple[str, str], set[str]] = defaultdict(set)
+        uncheckable: dict[tuple[str, str], str] = {}
         errata = []
         seed = None
         for cell in nb["cells"]:
             text = _source(cell)
+            tags = cell.get("metadata", {}).get("tags", [])
             if cell["cell_type"] == "code":
-                tags = cell.get("metadata", {}).get("tags", [])
                 checks = {t.split(":", 1)[1] for t in tags if t.startswith("check:")}
-                for tag in tags:
-                    parts = tag.split(":")
-                    if len(parts) == 3 and parts[0] == "verify":
-                        verified[parts[1], parts[2]] |= checks or {"unspecified"}
+                for key in ledger_tags(tags, "verify"):
+                    verified[key] |= checks or {"unspecified"}
                 match = re.search(r"setup_notebook\(\s*(?:seed\s*=\s*)?(\d+)", text)
                 seed = seed if match is None else int(match.group(1))
             else:
+                for key in ledger_tags(tags, "not-checkable"):
+                    uncheckable[key] = _reason(text)
                 for m in ERRATUM.finditer(text):
                     body = re.sub(r"^:class:.*$", "", m.group("body"), flags=re.M).strip()
                     errata.append((m.group("title").strip(), body))
         title = next((line[2:] for c in nb["cells"] if c["cell_type"] == "markdown"
                       for line in _source(c).splitlines() if line.startswith("# ")), doc)
-        out[doc] = {"verified": verified, "errata": errata, "seed": seed, "title": title}
+        out[doc] = {"verified": verified, "uncheckable": uncheckable, "errata": errata,
+                    "seed": seed, "title": title}
     return out
 
 
@@ -138,43 +163,88 @@ def _status(app: Sphinx, docs: list[str]) -> str:
     return "passed" if all(r["succeeded"] for r in results) else "FAILED"
 
 
-def build_ledger(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
-    catalog = json.loads((HERE / "numbered_results.json").read_text())
-    scans = scan_notebooks(Path(app.srcdir), app.env.found_docs)
-    titles = {d: s["title"] for d, s in scans.items()}
+def ledger_rows(catalog: dict[str, list[str]], scans: dict[str, dict]) -> dict[str, list[dict]]:
+    """One entry per numbered result: where it is verified (or why it cannot be), by paper."""
     where: dict[tuple[str, str], list[str]] = defaultdict(list)
     checks: dict[tuple[str, str], set[str]] = defaultdict(set)
+    why: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for doc, scan in scans.items():
         for key, kinds in scan["verified"].items():
             where[key].append(doc)
             checks[key] |= kinds
-    out: list[nodes.Node] = []
-    total = covered = 0
+        for key, reason in scan.get("uncheckable", {}).items():
+            why[key].append((doc, reason))
+    out: dict[str, list[dict]] = {}
     for paper, items in catalog.items():
-        rows = []
-        for item in items:
-            key = (paper, item)
-            total += 1
-            if where[key]:
-                covered += 1
-                rows.append([_label(item), ", ".join(sorted(checks[key])),
-                             _links(app, fromdoc, where[key], "#verification", titles),
-                             _status(app, where[key])])
+        out[paper] = [{"item": item, "docs": where[paper, item],
+                       "checks": sorted(checks[paper, item]), "why": why[paper, item]}
+                      for item in items]
+    return out
+
+
+def uncovered(rows: dict[str, list[dict]]) -> list[str]:
+    """``paper:item`` of every numbered result with neither a check nor a reason."""
+    return [f"{paper}:{row['item']}" for paper, entries in rows.items() for row in entries
+            if not row["docs"] and not row["why"]]
+
+
+def _reason_cell(app: Sphinx, fromdoc: str, why: list[tuple[str, str]], titles: dict
+                 ) -> nodes.Node:
+    para = nodes.paragraph()
+    for i, (doc, reason) in enumerate(why):
+        if i:
+            para += nodes.Text(" ")
+        para += nodes.Text(reason + " (")
+        uri = app.builder.get_relative_uri(fromdoc, doc) + "#notes-errata"
+        para += nodes.reference("", titles.get(doc, doc), refuri=uri, internal=True)
+        para += nodes.Text(")")
+    return para
+
+
+def build_ledger(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
+    catalog = json.loads((HERE / "numbered_results.json").read_text())
+    scans = scan_notebooks(Path(app.srcdir), app.env.found_docs)
+    titles = {d: s["title"] for d, s in scans.items()}
+    rows = ledger_rows(catalog, scans)
+    for key in uncovered(rows):
+        LOGGER.warning(f"verification ledger: {key} has no verification cell and no "
+                       "not-checkable reason", location=fromdoc)
+    out: list[nodes.Node] = []
+    counts = {"verified": 0, "not checkable": 0, "missing": 0}
+    for paper, entries in rows.items():
+        table_rows = []
+        for row in entries:
+            label = _label(row["item"])
+            if row["docs"]:
+                counts["verified"] += 1
+                table_rows.append([label, ", ".join(row["checks"]),
+                                   _links(app, fromdoc, row["docs"], "#verification", titles),
+                                   _status(app, row["docs"])])
+            elif row["why"]:
+                counts["not checkable"] += 1
+                table_rows.append([label, "not checkable",
+                                   _reason_cell(app, fromdoc, row["why"], titles),
+                                   "not checkable"])
             else:
-                rows.append([_label(item), "—", "no verification cell yet",
-                             "missing"])
-        extra = sorted(k[1] for k in where if k[0] == paper and k[1] not in items)
+                counts["missing"] += 1
+                table_rows.append([label, "—", "no verification cell", "MISSING"])
+        known = set(catalog[paper])
+        extra = sorted({k[1] for scan in scans.values() for k in scan["verified"]
+                        if k[0] == paper and k[1] not in known})
         section = nodes.section(ids=[f"ledger-{paper}"])
         section += nodes.title(text=PAPER_NAMES[paper])
-        section += _table(["Result", "Kind of check", "Verified in", "This build"], rows,
+        section += _table(["Result", "Kind of check", "Verified in", "This build"], table_rows,
                           [2, 2, 5, 2])
         if extra:
             section += nodes.paragraph(
                 text="Also verified (equations, definitions and figures without a heading in "
                      "the paper text): " + ", ".join(extra) + ".")
         out.append(section)
+    total = sum(counts.values())
     summary = nodes.paragraph(
-        text=f"{covered} of {total} numbered results have a verification cell in this build.")
+        text=f"{total} numbered results: {counts['verified']} with a verification cell in this "
+             f"build, {counts['not checkable']} not checkable here (with the reason), "
+             f"{counts['missing']} missing.")
     return [summary, *out]
 
 
