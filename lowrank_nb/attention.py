@@ -334,3 +334,254 @@ def attention_transfer_bounds(A: np.ndarray, delta: float, V: np.ndarray) -> dic
     spec = 2 * delta * vmax / (a_min - delta) if delta < a_min else np.inf
     sharp = delta * width / (row_mean - delta) if delta < row_mean else np.inf
     return {"spec": spec, "sharp": sharp}
+
+
+# --- Part VI: three views of one attention matrix -----------------------------------------
+
+__all__ += [
+    "ap_eps_rank",
+    "performer_frobenius_errors",
+    "performer_self_success",
+    "theorem38_exp_rank",
+]
+
+
+def theorem38_exp_rank(n1: int, n2: int, eps: float, logit_radius: float, *,
+                       c2: float = 1.0) -> dict[str, float]:
+    """Smallest rank Theorem 3.8 guarantees for ``exp`` of logits bounded by ``logit_radius``.
+
+    For ``A = exp(Q K^T / sqrt(m))`` with ``|q_i| |k_j| / sqrt(m) <= beta`` take ``h = exp`` on
+    ``Omega = [-beta, beta]``, so Assumption 3.5 holds with ``C = e^beta = ||h||_inf`` and
+    ``M = 1``, and ``sigma R^2 = beta``. Theorem 3.8 gives rank ``1 + (t - 1) r`` with error
+    ``C [e^{-t} + eps_JL (e^beta - 1)]`` for every integer ``t >= e^2 beta``, ``r`` from Eq. (2)
+    at accuracy ``eps_JL``. For a target ``eps`` (relative to ``C``) we take, for each ``t``,
+    the largest admissible ``eps_JL = (eps - e^{-t}) / (e^beta - 1)`` (capped below 1) and
+    return the ``t`` with the smallest rank.
+
+    Parameters
+    ----------
+    n1, n2 : int >= 1
+        Matrix size.
+    eps : float in (0, 1)
+        Target max-norm error relative to ``C = e^beta``.
+    logit_radius : float > 0
+        ``beta``, a bound on ``|q_i| |k_j| / sqrt(m)``.
+    c2 : float > 0, default 1.0
+        The unknown absolute constant of Eq. (2) (pass a fitted value; see Part I).
+
+    Returns
+    -------
+    dict
+        ``rank``, ``t``, ``eps_jl`` and ``r`` (the JL rank of Eq. (2)).
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", Theorem 3.8, Corollary 3.7,
+    Eq. (2) and §1.3.
+    """
+    import math
+
+    from ._validate import check_eps, check_int, check_positive
+    from .bounds import jl_rank
+
+    n1, n2 = check_int(n1, "n1"), check_int(n2, "n2")
+    eps = check_eps(eps)
+    beta = check_positive(logit_radius, "logit_radius")
+    c2 = check_positive(c2, "c2")
+    t0 = max(1, math.ceil(math.e**2 * beta), math.floor(math.log(1 / eps)) + 1)
+    best: dict[str, float] | None = None
+    for t in range(t0, t0 + 60):
+        eps_jl = min((eps - math.exp(-t)) / math.expm1(beta), 1 - 1e-9)
+        r = jl_rank(eps_jl, n1, n2, c2)
+        rank = 1 + (t - 1) * r
+        if best is None or rank < best["rank"]:
+            best = {"rank": rank, "t": t, "eps_jl": eps_jl, "r": r}
+    assert best is not None
+    return best
+
+
+def ap_eps_rank(A: np.ndarray, eps: float, *, rng: np.random.Generator | int | None,
+                r_max: int | None = None) -> dict[str, float]:
+    """Smallest rank at which alternating projections reach ``|A - G|_max <= eps max|A|``.
+
+    Bisection over the rank between 1 and the truncated-SVD witness
+    :func:`lowrank_nb.norms.svd_eps_rank` (AP at the SVD's rank is never needed: the SVD
+    itself already qualifies). Each probe is one :func:`lowrank_nb.altproj.lrma_ap` run
+    (``method="fast"``). The result is an upper bound on the max-norm eps-rank (a witness);
+    AP is a heuristic, so the bisection assumes its error is monotone in the rank.
+
+    Parameters
+    ----------
+    A : ndarray (n1, n2), finite, not zero
+    eps : float in (0, 1)
+        Relative tolerance (to ``max|A|``).
+    rng : numpy Generator or int seed
+    r_max : int, optional
+        Upper end of the search (default: the SVD witness).
+
+    Returns
+    -------
+    dict
+        ``rank`` (AP witness), ``svd_rank`` (SVD witness), ``rel_error`` (error of the
+        witness at ``rank``: AP's, or the SVD's if no AP probe succeeded) and ``probes``
+        (number of AP runs).
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §1 (entrywise eps-rank) and
+    §7.1 (alternating projections).
+    """
+    from ._validate import check_eps, check_int, check_rng
+    from .altproj import lrma_ap
+    from .norms import svd_eps_rank
+
+    Aa = check_array(A, "A", ndim=2)
+    eps = check_eps(eps)
+    g = check_rng(rng)
+    svd_r = svd_eps_rank(Aa, eps)
+    hi = svd_r if r_max is None else min(svd_r, check_int(r_max, "r_max", minimum=1))
+    from .altproj import svd_maxerr
+
+    best_err = float(svd_maxerr(Aa, svd_r)) / float(np.max(np.abs(Aa)))  # the SVD witness
+    lo, probes = 0, 0  # invariant: rank lo fails (or is 0), rank hi succeeds
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        res = lrma_ap(Aa, mid, rng=g, method="fast")
+        probes += 1
+        if res.rel_error <= eps:
+            hi, best_err = mid, res.rel_error
+        else:
+            lo = mid
+    return {"rank": hi, "svd_rank": svd_r, "rel_error": best_err, "probes": probes}
+
+
+def performer_frobenius_errors(Q: np.ndarray, K: np.ndarray, num_features: int, draws: int,
+                               rng: np.random.Generator) -> np.ndarray:
+    """``|P - P_hat|_F^2`` for ``draws`` independent FAVOR+ draws with ``num_features``.
+
+    ``P = softmax(Q K^T / sqrt(m))`` and ``P_hat`` from
+    :func:`lowrank_nb.relu.performer_matrix` (iid Gaussian ``Omega``). For values with iid
+    ``N(0, s^2)`` entries and ``d_v`` columns this is the expected output loss divided by
+    ``s^2 d_v`` (Vodrahalli et al., Definition B.2).
+
+    Parameters
+    ----------
+    Q, K : ndarray (n, m)
+    num_features : int >= 1
+    draws : int >= 1
+    rng : numpy Generator
+
+    Returns
+    -------
+    ndarray (draws,)
+
+    References
+    ----------
+    Vodrahalli et al. (2022), Definitions B.1 and B.2; Choromanski et al. (2021), Lemma 1.
+    """
+    from ._validate import check_int, check_rng
+    from .relu import performer_matrix
+
+    Qa, Ka = check_array(Q, "Q", ndim=2), check_array(K, "K", ndim=2)
+    if Qa.shape[1] != Ka.shape[1]:
+        raise ValueError(f"Q and K must have the same width, got {Qa.shape[1]} and {Ka.shape[1]}")
+    R = check_int(num_features, "num_features", minimum=1)
+    draws = check_int(draws, "draws", minimum=1)
+    g = check_rng(rng)
+    P = softmax_rows(Qa @ Ka.T / np.sqrt(Qa.shape[1]))
+    return np.array([np.sum((performer_matrix(Qa, Ka, g.standard_normal((Qa.shape[1], R)))
+                             - P) ** 2) for _ in range(draws)])
+
+
+def performer_self_success(n: int, d: int, m: int, num_features: int, *, a0: float = 0.01,
+                           a1: float = 1.2, b: float = 0.2, c: float = 0.8,
+                           trials: int = 200, rng: np.random.Generator,
+                           j3: int = 0, omega: np.ndarray | None = None) -> dict[str, float]:
+    """Deng et al.'s self-attention separation (``X = 1_{d x d}``) with Performer attention.
+
+    With ``X = 1 1^T`` the scores are ``S = (A 1)(A 1)^T``: queries and keys are the
+    one-dimensional row sums ``s = A 1``, and softmax attention is ``softmax(s s^T) A``
+    (values ``A3 V = A``). The Performer network replaces it by
+    :func:`performer_attention` with ``num_features`` fresh positive random features per
+    trial; layers 3-4 are the paper's (``tau = (c + 0.1) sqrt(ln n)``, Rademacher ``Y`` of
+    shape ``d x m``, one ``Y`` shared by the D0 and D1 inputs and by both networks). Success
+    of a network: it fires on D1 and not on D0.
+
+    Parameters
+    ----------
+    n, d, m : int
+        Tokens, embedding size (``(d - 2) | n``), width of layer 3.
+    num_features : int >= 1
+        Performer features.
+    a0, a1, b, c : float
+        Dataset parameters of Definition D.1.
+    trials : int >= 1
+    rng : numpy Generator
+    j3 : int, default 0
+        Spike row (the success law does not depend on it).
+    omega : ndarray (1, R), optional
+        Fixed features (e.g. from :func:`lowrank_nb.relu.performer_lfai`) used in every trial
+        instead of fresh random ones; ``num_features`` must equal ``R``.
+
+    Returns
+    -------
+    dict
+        ``performer`` and ``softmax`` success rates with binomial standard errors
+        (``*_se``), ``performer_D1`` (firing rate on D1), ``performer_D0`` (quiet rate on D0)
+        and ``spike_weight`` (median over trials of the Performer weight ``P_hat[j3, j3]``
+        on D1; softmax's exact weight is ``spike_weight_exact``).
+
+    References
+    ----------
+    Y. Deng et al., "Why softmax attention outperforms linear attention", Theorem 1.1,
+    Theorem 6.2, Definition D.1, Section 7.2; K. Choromanski et al. (2021), Lemma 1.
+    """
+    import math
+
+    from ._validate import check_int, check_rng
+    from .separation import rademacher, self_instance
+
+    n, d = check_int(n, "n", minimum=2), check_int(d, "d", minimum=3)
+    m = check_int(m, "m")
+    R = check_int(num_features, "num_features")
+    trials = check_int(trials, "trials")
+    g = check_rng(rng)
+    if omega is not None:
+        omega = check_array(omega, "omega", ndim=2)
+        if omega.shape != (1, R):
+            raise ValueError(f"omega must have shape (1, {R}) (one input dimension, "
+                             f"num_features columns), got {omega.shape}")
+    inst = {cls: self_instance(n, d, a, b, c, j3) for cls, a in ((0, a0), (1, a1))}
+    s = {cls: inst[cls].sum(axis=1, keepdims=True) for cls in inst}
+    soft = {cls: attention(s[cls], s[cls], inst[cls], scale=1.0) for cls in inst}
+    p_exact = float(softmax_rows(s[1] @ s[1].T)[j3, j3])
+    tau = (c + 0.1) * math.sqrt(math.log(n))
+    perf_ok = np.empty(trials, dtype=bool)
+    soft_ok = np.empty(trials, dtype=bool)
+    fire1 = np.empty(trials, dtype=bool)
+    quiet0 = np.empty(trials, dtype=bool)
+    spike = np.empty(trials)
+    for k in range(trials):
+        Y = rademacher((d, m), g)
+        if omega is None:
+            C1, P1 = performer_attention(s[1], s[1], inst[1], R, g, return_matrix=True)
+            C0 = performer_attention(s[0], s[0], inst[0], R, g)
+        else:
+            from .relu import performer_matrix
+
+            P1 = performer_matrix(s[1], s[1], omega)
+            C1, C0 = P1 @ inst[1], performer_matrix(s[0], s[0], omega) @ inst[0]
+        fire1[k] = np.any(C1 @ Y > tau)
+        quiet0[k] = not np.any(C0 @ Y > tau)
+        perf_ok[k] = fire1[k] and quiet0[k]
+        soft_ok[k] = np.any(soft[1] @ Y > tau) and not np.any(soft[0] @ Y > tau)
+        spike[k] = P1[j3, j3]
+
+    def se(p: float) -> float:
+        return math.sqrt(max(p * (1 - p), 1.0 / trials) / trials)
+
+    out = {"performer": float(perf_ok.mean()), "softmax": float(soft_ok.mean()),
+           "performer_D1": float(fire1.mean()), "performer_D0": float(quiet0.mean()),
+           "spike_weight": float(np.median(spike)), "spike_weight_exact": p_exact}
+    out["performer_se"], out["softmax_se"] = se(out["performer"]), se(out["softmax"])
+    return out
