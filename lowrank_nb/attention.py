@@ -585,3 +585,63 @@ def performer_self_success(n: int, d: int, m: int, num_features: int, *, a0: flo
            "spike_weight": float(np.median(spike)), "spike_weight_exact": p_exact}
     out["performer_se"], out["softmax_se"] = se(out["performer"]), se(out["softmax"])
     return out
+
+
+__all__ += ["performer_spike_model"]
+
+
+def performer_spike_model(n: int, *, a1: float = 1.2, b: float = 0.2, c: float = 0.8,
+                          num_features: int | None = None, target: float = 0.5
+                          ) -> dict[str, float]:
+    """Extreme-value model of Performer's spike weight on Deng et al.'s D1 input (``X = 1``).
+
+    Queries and keys are the row sums of ``A``: ``s1 = (a1 + b + c) sqrt(ln n)`` for the spike
+    row and ``s0 = (b + c) sqrt(ln n)`` for the others. With positive features
+    ``exp(w s - s^2/2)`` the spike query's weights on the keys are sums over features of
+    ``exp(w (s1 + k)) exp(-k^2/2)``, dominated by the largest ``w``. For a single feature
+    ``w`` the spike weight is ``1 / (1 + (n - 1) exp(-(w (s1 - s0) - (s1^2 - s0^2)/2)))``,
+    increasing in ``w``. Hence the median spike weight with ``R`` features is this function
+    at the median of the largest of ``R`` standard normals, ``Phi^{-1}(2^{-1/R})``, and it
+    reaches ``target`` once that median exceeds ``w_target``.
+
+    Parameters
+    ----------
+    n : int >= 2
+    a1, b, c : float
+        Dataset parameters of Definition D.1 (``a1 > 0``).
+    num_features : int, optional
+        If given, also return the predicted median spike weight for this many features.
+    target : float in (0, 1), default 0.5
+        Spike weight to reach (Lemma D.2 Part 3a: softmax puts at least 1/2 there).
+
+    Returns
+    -------
+    dict
+        ``omega_needed`` (``w_target``), ``features_needed`` (``R`` whose median maximum
+        equals ``w_target``) and, with ``num_features``, ``median_weight``.
+
+    References
+    ----------
+    Y. Deng et al., "Why softmax attention outperforms linear attention", Definition D.1,
+    Lemma D.2; K. Choromanski et al. (2021), Lemma 1. The model is derived in this book.
+    """
+    import math
+
+    from scipy.stats import norm
+
+    from ._validate import check_int, check_positive, check_probability
+
+    n = check_int(n, "n", minimum=2)
+    a1 = check_positive(a1, "a1")
+    target = check_probability(target, "target")
+    L = math.sqrt(math.log(n))
+    s1, s0 = (a1 + b + c) * L, (b + c) * L
+    gap, half = s1 - s0, 0.5 * (s1**2 - s0**2)
+    w_t = (half + math.log((n - 1) * target / (1 - target))) / gap
+    # median of the max of R normals is w_t when Phi(w_t)^R = 1/2
+    out = {"omega_needed": w_t, "features_needed": float(math.log(0.5) / norm.logcdf(w_t))}
+    if num_features is not None:
+        R = check_int(num_features, "num_features")
+        w = float(norm.ppf(2.0 ** (-1.0 / R)))
+        out["median_weight"] = 1.0 / (1.0 + (n - 1) * math.exp(-(w * gap - half)))
+    return out

@@ -101,3 +101,22 @@ def test_performer_self_success_bad_input():
         performer_self_success(65, 10, 15, 4, trials=2, rng=rng)
     with pytest.raises(ValueError, match="trials"):
         performer_self_success(64, 10, 15, 4, trials=0, rng=rng)
+
+
+def test_performer_spike_model_matches_simulation_and_grows():
+    from lowrank_nb.attention import performer_spike_model
+
+    rng = np.random.default_rng(5)
+    sim = performer_self_success(256, 66, 15, 64, trials=60, rng=rng)["spike_weight"]
+    model = performer_spike_model(256, num_features=64)
+    assert 0.5 < sim / model["median_weight"] < 2  # extreme-value model, 60 draws
+    w = [performer_spike_model(256, num_features=R)["median_weight"] for R in (1, 10, 100)]
+    assert w[0] < w[1] < w[2] < 0.5
+    at_needed = performer_spike_model(256, num_features=int(model["features_needed"]) + 1)
+    assert at_needed["median_weight"] >= 0.5 - 1e-6  # R_needed reaches the target
+    with pytest.raises(ValueError, match="target"):
+        performer_spike_model(256, target=1.0)
+    with pytest.raises(ValueError, match="a1"):
+        performer_spike_model(256, a1=0.0)
+    with pytest.raises(ValueError, match="num_features"):
+        performer_spike_model(256, num_features=0)
