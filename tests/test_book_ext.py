@@ -90,3 +90,21 @@ def test_catalog_matches_the_paper_texts() -> None:
     catalog = json.loads((ROOT / "book" / "_ext" / "numbered_results.json").read_text())
     assert paper_catalog.catalog(papers) == catalog, (
         "book/_ext/numbered_results.json is stale: run python tests/tools/paper_catalog.py")
+
+
+def test_every_erratum_names_its_paper_location_and_kind() -> None:
+    errata = [(doc, title, body) for doc, scan in _real_scans().items()
+              for title, body in scan["errata"]]
+    assert len(errata) >= 40, "the errata index lost boxes (title must start 'Erratum — ')"
+    for doc, title, body in errata:
+        source, _, location = title.partition(",")
+        assert source.strip() and location.strip(), f"{doc}: '{title}' needs 'Paper, location'"
+        assert lowrank_book._kind(body) != "see text", (
+            f"{doc}: '{title}' must say its kind: {', '.join(lowrank_book.KINDS)}")
+
+
+def test_kind_prefers_the_kind_sentence() -> None:
+    assert lowrank_book._kind("The gap is large. Kind: typo / gap.") == "typo"
+    assert lowrank_book._kind("Kind: vacuous at practical sizes / gap") == (
+        "vacuous at practical sizes")
+    assert lowrank_book._kind("No kind here.") == "see text"

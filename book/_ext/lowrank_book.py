@@ -255,8 +255,16 @@ def _label(item: str) -> str:
 
 
 def _kind(text: str) -> str:
-    low = text.lower()
-    return next((k for k in KINDS if k in low), "see text")
+    """The erratum's kind, one of :data:`KINDS`: read from its "Kind: ..." sentence when there
+    is one (the earliest kind named there wins), else from the whole text."""
+    low = re.sub(r"\s+", " ", text.lower())
+    match = re.search(r"kind:\**\s*([^.]*)", low)
+    for scope in ([match.group(1)] if match else []) + [low]:
+        found = sorted((scope.find(k), k) for k in KINDS if k in scope)
+        if found:
+            kind = found[0][1]
+            return "vacuous at practical sizes" if kind == "vacuous" else kind
+    return "see text"
 
 
 def build_errata(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
