@@ -11,7 +11,8 @@ the Setup cell's seed) and from this build's execution records, never from a han
   whose text gives the reason. A result with neither is a Sphinx warning, so ``-W`` fails the
   build;
 * ``{errata-index}``: every ``Erratum — <paper>, <location>`` admonition, with a link;
-* ``{execution-report}``: library versions, the machine, and each notebook's seed and runtime.
+* ``{execution-report}``: library versions, the machine, and each notebook's seed and runtime;
+* ``{sweep-grids}``: the grids of the paper-scale reproductions (``lowrank_nb.sweep``).
 
 Directives leave placeholders that are filled in ``doctree-resolved``, after every notebook has
 been executed.
@@ -54,6 +55,10 @@ class errata_placeholder(nodes.General, nodes.Element):  # noqa: N801
 
 
 class report_placeholder(nodes.General, nodes.Element):  # noqa: N801
+    pass
+
+
+class sweeps_placeholder(nodes.General, nodes.Element):  # noqa: N801
     pass
 
 
@@ -307,8 +312,23 @@ def build_report(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
             _table(["Chapter", "Seed", "Execution time (s)"], rows, [6, 1, 2])]
 
 
+def build_sweeps(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
+    """The grids behind ``make reproduce``, read from ``lowrank_nb.sweep`` (never retyped)."""
+    from lowrank_nb.sweep import FIGURE_GRIDS, grid_points
+
+    rows = []
+    for (fig, scale), parts in sorted(FIGURE_GRIDS.items()):
+        for func, grid in parts:
+            swept = ", ".join(f"{k} ∈ {{{', '.join(map(str, v))}}}" for k, v in grid.items()
+                              if len(v) > 1)
+            rows.append([f"Figure {fig}", scale, func.__name__, str(len(grid_points(grid))),
+                         swept])
+    return [_table(["Figure", "Scale", "Point function", "Points", "Swept parameters"], rows,
+                   [2, 2, 3, 1, 8])]
+
+
 BUILDERS = {ledger_placeholder: build_ledger, errata_placeholder: build_errata,
-            report_placeholder: build_report}
+            report_placeholder: build_report, sweeps_placeholder: build_sweeps}
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -323,5 +343,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("verification-ledger", _directive(ledger_placeholder))
     app.add_directive("errata-index", _directive(errata_placeholder))
     app.add_directive("execution-report", _directive(report_placeholder))
+    app.add_directive("sweep-grids", _directive(sweeps_placeholder))
     app.connect("doctree-resolved", on_doctree_resolved)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
