@@ -24,6 +24,7 @@ help:
 	@echo "make test   lint, unit tests, nbval on every notebook, build, site check"
 	@echo "make lab    JupyterLab on book/ with live widgets"
 	@echo "make bench  run benchmarks/ and print ratios"
+	@echo "make app CHAPTER=part1/jl_maxnorm [PORT=8866]  a chapter's Explore widgets, live, at http://127.0.0.1:PORT/"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +60,7 @@ lint: env
 	$(BIN)/ruff check .
 
 unit: env
-	$(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/site
+	$(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/site --ignore=tests/app
 
 nbval: env
 	$(BIN)/python -m pytest book -q -p no:cacheprovider --nbval-lax --nbval-current-env \
@@ -79,6 +80,7 @@ test: env assets chromium
 	$(MAKE) nbval
 	$(MAKE) book
 	$(MAKE) sitecheck
+	$(MAKE) appcheck
 
 lab: env
 	$(BIN)/jupyter lab book/
@@ -88,6 +90,19 @@ bench: env
 
 clean:
 	rm -rf _build .cache $(OFFLINE)
+
+# --- Live use: make app CHAPTER=part1/jl_maxnorm [PORT=8866]
+# The chapter's earlier code runs silently, then its Explore section is served by Voila on
+# 127.0.0.1 with a live kernel (every slider move recomputes); the app goes to _build/app/.
+CHAPTER ?=
+PORT ?= 8866
+.PHONY: app appcheck
+app: env
+	@test -n "$(CHAPTER)" || { echo "usage: make app CHAPTER=part1/jl_maxnorm [PORT=8866]"; exit 2; }
+	$(BIN)/python -m lowrank_nb.app $(CHAPTER) --out _build/app --serve --port $(PORT)
+
+appcheck: env chromium
+	$(BIN)/python -m pytest tests/app -q -p no:cacheprovider
 
 # --- Part II §7 figures with Dask: make reproduce FIG=1|2|3 SCALE=small|paper [SCHEDULER=tcp://host:8786]
 # Data and plot go to _build/reproduce/; finished points are cached in .cache/sweep/ (resumable).

@@ -1,0 +1,1 @@
+"""Live-app checks (Voila + headless Chromium); collected only when asked for by path."""
