@@ -539,9 +539,15 @@ def laptop_limits(
               f"eps={eps:g}, c2=4/(1-2eps/3)={c2_explicit:.3g}",
               lambda n: jl_rank(eps, n, n, c2_explicit), ident, lo=2,
               chapter="part1/jl_maxnorm"),
-        Limit("budzinskiy", "theorem-3.8", "Thm 3.8, 1+(t-1)r", "n", rank_vs_n,
+        Limit("budzinskiy", "theorem-3.8", "Thm 3.8, t=ceil(log 1/eps)", "n", rank_vs_n,
               f"eps={eps:g}, t={math.ceil(math.log(1 / eps))}, c2={c2_fit:.3g}",
               lambda n: thm38_rank(eps, n, n, c2_fit), ident, lo=2,
+              chapter="part2/inner_product"),
+        # The theorem itself asks t >= e^2 M ||W||_2 R^2; with M ||W||_2 R^2 = 1 that is t = 8,
+        # so ceil(log(1/eps)) is admissible only for eps <= exp(-e^2) = 6.2e-4.
+        Limit("budzinskiy", "theorem-3.8", "Thm 3.8, t=8", "n", rank_vs_n,
+              f"eps={eps:g}, t=ceil(e^2 M|W|R^2)=8 at M|W|R^2=1, c2={c2_fit:.3g}",
+              lambda n: thm38_rank(eps, n, n, c2_fit, t=math.ceil(math.e**2)), ident, lo=2,
               chapter="part2/inner_product"),
     ]
     for m in refutation_dims:
