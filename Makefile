@@ -21,10 +21,11 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 help:
 	@echo "make book   build the HTML book in _build/html (executes every notebook)"
-	@echo "make test   lint, unit tests, nbval on every notebook, build, site check"
+	@echo "make test   lint, unit tests, nbval on every notebook, build, site check, app check"
 	@echo "make lab    JupyterLab on book/ with live widgets"
 	@echo "make bench  run benchmarks/ and print ratios"
-	@echo "make app CHAPTER=part1/jl_maxnorm [PORT=8866]  a chapter's Explore widgets, live, at http://127.0.0.1:PORT/"
+	@echo "make app    CHAPTER=part1/jl_maxnorm [PORT=8866]: that chapter's Explore widgets, live"
+	@echo "           (Voila, a kernel per page) at http://127.0.0.1:PORT/"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
