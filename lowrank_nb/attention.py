@@ -382,7 +382,7 @@ def theorem38_exp_rank(n1: int, n2: int, eps: float, logit_radius: float, *,
     import math
 
     from ._validate import check_eps, check_int, check_positive
-    from .bounds import jl_rank
+    from .bounds import jl_rank, thm38_rank
 
     n1, n2 = check_int(n1, "n1"), check_int(n2, "n2")
     eps = check_eps(eps)
@@ -393,7 +393,7 @@ def theorem38_exp_rank(n1: int, n2: int, eps: float, logit_radius: float, *,
     for t in range(t0, t0 + 60):
         eps_jl = min((eps - math.exp(-t)) / math.expm1(beta), 1 - 1e-9)
         r = jl_rank(eps_jl, n1, n2, c2)
-        rank = 1 + (t - 1) * r
+        rank = thm38_rank(eps_jl, n1, n2, c2, t)  # 1 + (t - 1) r
         if best is None or rank < best["rank"]:
             best = {"rank": rank, "t": t, "eps_jl": eps_jl, "r": r}
     assert best is not None
