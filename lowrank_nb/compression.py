@@ -19,7 +19,7 @@ networks" (the paper of Part IV).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -44,7 +44,6 @@ __all__ = [
     "gen_teacher_data",
     "lemma_b3_constants",
     "log_cdf_curvature",
-    "nonvacuous_size",
     "proj_l1_nonneg",
     "proj_nuclear_ball",
     "proj_nuclear_max",
@@ -426,25 +425,6 @@ def thm49_bound(r: int, d1: int, d2: int, alpha: float, sigma: float,
     C_as = 16 * C * alpha * beta * gamma
     factor = max(2 * np.sqrt(np.log(float(d1) * d2)), 8.0)
     return float(C_as), float(C_as * factor * _root(r, d1, d2))
-
-
-def nonvacuous_size(bound: Callable[[int], float], target: float, n_max: float = 1e15) -> int:
-    """Smallest ``n`` with ``bound(n) <= target`` for a bound decreasing in ``n`` (bisection).
-
-    Used with ``target = 4 alpha^2``, the trivial MSE bound when both matrices lie in the box.
-
-    References
-    ----------
-    Zhang and Saab, Theorems 4.4 and 4.9 (where their bounds stop being vacuous).
-    """
-    target = check_positive(target, "target")
-    lo, hi = 1, int(n_max)
-    if bound(hi) > target:
-        raise ValueError(f"bound stays above target={target} up to n_max={n_max:g}")
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if bound(mid) <= target else (mid, hi)
-    return hi
 
 
 # ----------------------------------------------------------------------------- projections

@@ -7,6 +7,7 @@ import pytest
 from scipy.stats import norm
 
 from lowrank_nb import compression as zs
+from lowrank_nb.bounds import nonvacuous_threshold
 from lowrank_nb.mlp import forward
 
 
@@ -131,7 +132,8 @@ def test_relu_mle_feasible_and_better_than_truth():
 
 def test_bounds_and_constants():
     assert zs.thm44_bound(1, 2956, 2956, 1, 0.5) <= 4 < zs.thm44_bound(1, 2955, 2955, 1, 0.5)
-    assert zs.nonvacuous_size(lambda n: zs.thm44_bound(1, n, n, 1, 0.5), 4.0) == 2956
+    assert nonvacuous_threshold(lambda n: zs.thm44_bound(1, n, n, 1, 0.5), 4.0, 1, 10**15,
+                                strict=False) == 2956
     C_as, _ = zs.thm49_bound(2, 64, 64, 1.0, 0.5)
     expect = 16 * zs.C_ABS * np.pi * 0.25 * np.exp(2) * 1.5 / 0.25
     assert abs(C_as - expect) <= 1e-9 * expect
