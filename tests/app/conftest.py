@@ -28,6 +28,12 @@ _site = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_site)
 CHROMIUM_ARGS = _site.CHROMIUM_ARGS
 browser = _site.browser  # the same session fixture: Debian's chromium through playwright
+# The same figure fingerprint as the site check (bytes behind the visible widget images).
+_site_test_spec = importlib.util.spec_from_file_location("_site_test",
+                                                         ROOT / "tests" / "site" / "test_site.py")
+_site_test = importlib.util.module_from_spec(_site_test_spec)
+_site_test_spec.loader.exec_module(_site_test)
+JS_VISIBLE_IMAGES = _site_test.JS_VISIBLE_IMAGES
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

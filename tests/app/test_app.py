@@ -11,21 +11,10 @@ from __future__ import annotations
 import time
 from urllib.parse import urlparse
 
+from .conftest import JS_VISIBLE_IMAGES
+
 PAGE_TIMEOUT = 120_000  # ms: Voila sends the page once the chapter's earlier cells have run
 FIGURE_TIMEOUT = 60  # s: one live render of this chapter takes < 0.5 s; generous on 2 cores
-
-# Hash the bytes behind every *visible* image in a widget box (the Stack shows one child).
-JS_VISIBLE_IMAGES = """async (box) => {
-  const imgs = [...box.querySelectorAll('img')].filter(i => i.offsetParent !== null);
-  const out = [];
-  for (const img of imgs) {
-    const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
-    let h = 0;
-    for (let k = 0; k < bytes.length; k++) { h = (h * 31 + bytes[k]) | 0; }
-    out.push(bytes.length + ':' + h);
-  }
-  return out.join(',');
-}"""
 
 
 def _visible_figure(page, box, differs_from: str | None, timeout: float) -> str:
