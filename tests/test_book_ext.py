@@ -108,3 +108,13 @@ def test_kind_prefers_the_kind_sentence() -> None:
     assert lowrank_book._kind("Kind: vacuous at practical sizes / gap") == (
         "vacuous at practical sizes")
     assert lowrank_book._kind("No kind here.") == "see text"
+
+
+def test_table_cells_keep_math_and_drop_markup() -> None:
+    text = ("At $n=300$ see {doc}`the chapter <../x>` and {cite:p}`key`, **bold** `code` "
+            "and $$x^2$$.")
+    assert lowrank_book.plain_markup(text) == "At $n=300$ see the chapter and, bold code and $x^2$."
+    para = lowrank_book.rich_paragraph(text)
+    assert [type(c).__name__ for c in para.children] == ["Text", "math", "Text", "math", "Text"]
+    cut = lowrank_book.rich_paragraph("a $\\frac{1}{2}$ b", limit=5)  # never splits a formula
+    assert cut.astext() == "a …" and not cut.children[0].astext().count("$")

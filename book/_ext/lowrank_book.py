@@ -81,6 +81,33 @@ def _reason(text: str) -> str:
     return re.sub(r"\s+", " ", " ".join(lines)).strip()
 
 
+def plain_markup(text: str) -> str:
+    """MyST prose reduced for a table cell: citations dropped, other roles to their text,
+    emphasis and code marks removed, display math made inline; ``$...$`` is kept."""
+    text = re.sub(r"\s*\{cite(?::[a-z]+)?\}`[^`]*`", "", text)
+    text = re.sub(r"\{[a-z:-]+\}`([^`<]*?)\s*(?:<[^`]*>)?`", r"\1", text)
+    text = text.replace("$$", "$").replace("`", "").replace("**", "").replace("*", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def rich_paragraph(text: str, limit: int | None = None) -> nodes.paragraph:
+    """A paragraph of plain text and inline math (MathJax typesets ``nodes.math``), cut at
+    ``limit`` characters without splitting a formula."""
+    text = plain_markup(text)
+    if limit is not None and len(text) > limit:
+        cut = text[:limit]
+        if cut.count("$") % 2:
+            cut = cut[:cut.rfind("$")]
+        text = cut.rstrip() + " …"
+    para = nodes.paragraph()
+    for part in re.split(r"(\$[^$]+\$)", text):
+        if len(part) > 2 and part[0] == part[-1] == "$":
+            para += nodes.math(part[1:-1], part[1:-1])
+        elif part:
+            para += nodes.Text(part)
+    return para
+
+
 def ledger_tags(tags: list[str], prefix: str) -> list[tuple[str, str]]:
     """``(paper, item)`` for every ``<prefix>:<paper>:<item>`` tag."""
     out = []
@@ -199,7 +226,8 @@ def _reason_cell(app: Sphinx, fromdoc: str, why: list[tuple[str, str]], titles: 
     for i, (doc, reason) in enumerate(why):
         if i:
             para += nodes.Text(" ")
-        para += nodes.Text(reason + " (")
+        para += rich_paragraph(reason).children
+        para += nodes.Text(" (")
         uri = app.builder.get_relative_uri(fromdoc, doc) + "#notes-errata"
         para += nodes.reference("", titles.get(doc, doc), refuri=uri, internal=True)
         para += nodes.Text(")")
@@ -283,11 +311,10 @@ def build_errata(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
     for doc, scan in scans.items():
         for title, body in scan["errata"]:
             paper, _, location = title.partition(",")
-            summary = re.sub(r"\s+", " ", re.sub(r"[{}`*$\\]", "", body))
-            rows.append([paper.strip(), location.strip() or "—",
-                         summary[:400] + ("…" if len(summary) > 400 else ""), _kind(body),
+            rows.append([paper.strip(), rich_paragraph(location.strip() or "—"),
+                         rich_paragraph(body, limit=400), _kind(body),
                          _links(app, fromdoc, [doc], "#notes-errata", titles)])
-    rows.sort(key=lambda r: (r[0], r[1]))
+    rows.sort(key=lambda r: (r[0], r[1].astext()))
     return [nodes.paragraph(text=f"{len(rows)} errata boxes in this build."),
             _table(["Source", "Location", "What is wrong (evidence in the chapter)", "Kind",
                     "Chapter"], rows, [2, 2, 8, 2, 3])]
