@@ -31,8 +31,10 @@ def main(argv: list[str]) -> int:
     keep = ("book/how-to-read", "book/part1/", "book/bibliography", "book/ledger", "book/notation",
             "book/errata", "book/reproducibility",
             *[w if (ROOT / f"{w}.ipynb").exists() else w + "/" for w in wanted])
-    # Part landing pages stay so that cross-references between parts resolve.
-    keep_index = tuple(f"book/part{k}/index" for k in range(2, 7))
+    # Part landing pages stay so that cross-references between parts resolve, except those
+    # that link their own chapters ({doc}), which would be unknown documents here.
+    keep_index = tuple(f"book/part{k}/index" for k in range(2, 7)
+                       if "{doc}" not in (ROOT / f"book/part{k}/index.md").read_text())
     parts = []
     for part in toc["parts"]:
         chapters = [c for c in part["chapters"]
