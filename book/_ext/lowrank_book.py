@@ -366,6 +366,10 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
     for cls, build in BUILDERS.items():
         for node in list(doctree.findall(cls)):
             node.replace_self(build(app, docname))
+    if any(doctree.findall(nodes.math)):
+        # The math domain decided at read time, before these tables existed, whether the page
+        # needs MathJax; the generated cells carry inline math, so tell it now.
+        app.env.get_domain("math").data["has_equations"][docname] = True
 
 
 def setup(app: Sphinx) -> dict:
