@@ -3,7 +3,8 @@
 Each chapter notebook is executed in a live kernel (no precomputation); then, in the same
 kernel, every explorer re-renders up to 5 grid points and we report the median time of one
 update (render + PNG encode), which is what a slider move costs. Target: median <= 200 ms.
-The baseline column is the 200 ms target itself, so the ratio reads "times faster than needed".
+Baseline: matplotlib's mathtext log-axis labels; candidate: the plain-text labels the book
+uses (``plotting.plain_log_labels``), timed on the same points in the same kernel.
 """
 
 from __future__ import annotations
@@ -22,8 +23,16 @@ from lowrank_nb.widgets import explorers
 out = []
 for ex in explorers():
     keys = list(itertools.product(*(range(len(ex.values[n])) for n in ex.names)))[:5]
-    times = [ex.update(k) for k in keys]
-    out.append({"params": ex.names, "median_s": statistics.median(times)})
+    ex.update(keys[0])  # warm imports and fonts outside both timings
+    base, cand = [], []
+    for i, k in enumerate(keys):
+        # Alternate which mode goes first so render-level caches favour neither.
+        for plain in ((False, True) if i % 2 == 0 else (True, False)):
+            ex.plain_labels = plain
+            (cand if plain else base).append(ex.update(k))
+    ex.plain_labels = True
+    out.append({"params": ex.names, "base_s": statistics.median(base),
+                "median_s": statistics.median(cand)})
 print("LATENCY" + json.dumps(out))
 """
 
@@ -52,5 +61,6 @@ def run() -> list[dict]:
         for i, ex in enumerate(_latencies(path)):
             rows.append({"name": f"{path.relative_to(ROOT / 'book')} explorer {i} "
                                  f"({', '.join(ex['params'])})",
-                         "baseline": 0.2, "candidate": ex["median_s"]})
+                         "baseline": ex["base_s"], "candidate": ex["median_s"],
+                         "note": "meets 200 ms" if ex["median_s"] <= 0.2 else ""})
     return rows
