@@ -32,6 +32,8 @@ __all__ = [
     "taylor_degree",
     "taylor_rank",
     "thm38_rank",
+    "thm65_rank",
+    "tt_rank_eq5",
 ]
 
 
@@ -320,6 +322,59 @@ def thm38_rank(eps: float, n1: int, n2: int, c2: float = 1.0, t: int | None = No
     return 1 + (t - 1) * jl_rank(eps, n1, n2, c2)
 
 
+def tt_rank_eq5(eps: float, dims: Sequence[int], c_d: float = 1.0) -> int:
+    """TT rank ``r = ceil(c_d * eps**-2 * log(2 e n_1 ... n_d))`` of Eq. (5).
+
+    Parameters
+    ----------
+    eps : float in (0, 1)
+        Relative max-norm accuracy.
+    dims : sequence of int >= 1, at least two
+        Mode sizes ``n_1, ..., n_d`` of the tensor.
+    c_d : float > 0, default 1.0
+        The constant of Theorem 6.1, which depends on ``d`` only and which the paper does
+        not give (footnote 4: provable values grow like ``d**d``). Part II fits it.
+
+    Returns
+    -------
+    int
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", Theorem 6.1 and Eq. (5).
+    """
+    eps = check_eps(eps)
+    if isinstance(dims, (str, bytes)) or not isinstance(dims, Sequence) or len(dims) < 2:
+        raise TypeError("dims must be a sequence of at least two mode sizes")
+    sizes = [check_int(n, f"dims[{j}]") for j, n in enumerate(dims)]
+    c_d = check_positive(c_d, "c_d")
+    # log of the product as a sum of logs: the product overflows floats for large d
+    log_size = math.log(2 * math.e) + sum(math.log(n) for n in sizes)
+    return math.ceil(c_d * log_size / eps**2)
+
+
+def thm65_rank(eps: float, dims: Sequence[int], c_d: float = 1.0, t: int = 8) -> int:
+    """TT rank bound ``1 + (t - 1) r`` of Theorem 6.5 with ``r`` of Eq. (5).
+
+    Parameters
+    ----------
+    eps, dims, c_d
+        As in :func:`tt_rank_eq5`.
+    t : int >= 1, default 8
+        Taylor degree; the theorem needs ``t >= e^2 M R^d``, which is 8 at ``M R^d = 1``.
+
+    Returns
+    -------
+    int
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", Theorem 6.5.
+    """
+    t = check_int(t, "t")
+    return 1 + (t - 1) * tt_rank_eq5(eps, dims, c_d)
+
+
 def lemma41_part2_bound(n: int | float, delta: float = 0.01, C: float = 1.0) -> float:
     """Right-hand side ``C sqrt(log(n / delta)) / n**0.1`` of Lemma 4.1 Part 2.
 
@@ -438,6 +493,9 @@ def fit_jl_constant(
 
 
 # ----------------------------------------------------------------------------- the catalogue
+MODE_SIZE = "n per mode"  # Limit.axis of the tensor bounds: n x n x n, not n x n
+
+
 @dataclass
 class Limit:
     """One bound of the four papers against its trivial baseline, with its threshold.
@@ -485,6 +543,7 @@ def laptop_limits(
     c2_fit: float = 1.5,
     delta: float = 0.01,
     *,
+    c3: float = 1.0,
     taylor_dims: Sequence[int] = (2, 3, 5),
     refutation_dims: Sequence[int] = (1, 2),
 ) -> list[Limit]:
@@ -502,6 +561,9 @@ def laptop_limits(
         Empirical constant of Eq. (2) (fitted in Part I; see :func:`fit_jl_constant`).
     delta : float in (0, 1), default 0.01
         Failure probability of Deng et al.'s Lemma 4.1.
+    c3 : float > 0, default 1.0
+        Constant of Eq. (5) for ``d = 3`` (Theorems 6.1 and 6.5 on ``n x n x n`` tensors,
+        whose TT ranks never exceed ``n``).
     taylor_dims, refutation_dims : sequences of int >= 1
         Dimensions ``m`` for Eq. (1) (``eps = 1e-3``, ``M = 1``, as in Part I) and for
         Theorem 2.1 (``C_u = C_v = m**m``, as in Part II).
@@ -513,8 +575,8 @@ def laptop_limits(
 
     References
     ----------
-    S. Budzinskiy, Eqs. (1)-(3), Theorems 1.3, 2.1, 3.8; Zhang and Saab, Theorems 4.4, 4.9;
-    Deng et al., Lemmas 4.1 Part 2 and D.2, D.8.
+    S. Budzinskiy, Eqs. (1)-(3) and (5), Theorems 1.3, 2.1, 3.8, 6.1, 6.5; Zhang and Saab,
+    Theorems 4.4, 4.9; Deng et al., Lemmas 4.1 Part 2 and D.2, D.8.
     """
     from .compression import thm44_bound, thm49_bound
     from .refutation import thm21_rank
@@ -525,6 +587,7 @@ def laptop_limits(
     r = check_int(r, "r")
     c2_fit = check_positive(c2_fit, "c2_fit")
     delta = check_probability(delta, "delta")
+    c3 = check_positive(c3, "c3")
     c2_explicit = 4 / (1 - 2 * eps / 3)
     rank_vs_n = "rank bound < n"
 
@@ -549,6 +612,15 @@ def laptop_limits(
               f"eps={eps:g}, t=ceil(e^2 M|W|R^2)=8 at M|W|R^2=1, c2={c2_fit:.3g}",
               lambda n: thm38_rank(eps, n, n, c2_fit, t=math.ceil(math.e**2)), ident, lo=2,
               chapter="part2/inner_product"),
+        # An n x n x n tensor has TT ranks (r1, r2) <= (n, n): the bounds must beat n.
+        Limit("budzinskiy", "eq-5", f"Eq. (5), d=3, c3={c3:g}", MODE_SIZE, "TT rank bound < n",
+              f"eps={eps:g}, n x n x n, c3={c3:g}",
+              lambda n: tt_rank_eq5(eps, (n, n, n), c3), ident, lo=2,
+              chapter="part2/tensors"),
+        Limit("budzinskiy", "theorem-6.5", "Thm 6.5, d=3, t=8", MODE_SIZE, "TT rank bound < n",
+              f"eps={eps:g}, t=ceil(e^2 M R^d)=8 at M R^d=1, c3={c3:g}",
+              lambda n: thm65_rank(eps, (n, n, n), c3, t=8), ident, lo=2,
+              chapter="part2/tensors"),
     ]
     for m in refutation_dims:
         m = check_int(m, "m")

@@ -109,6 +109,9 @@ def test_laptop_limits_catalogue() -> None:
     assert by["Lemma D.8, Hoeffding"].threshold == 47
     assert by["Lemma D.2.4a, a1=1.2"].threshold is None  # vacuous for every n
     assert by["Eq. (1), m=3"].threshold == bounds.taylor_rank(3, 1e-3, 1.0) + 1
+    # Theorem 6.5 at t = 8 multiplies the Eq. (5) rank by 7, so its threshold is later
+    n5, n65 = by["Eq. (5), d=3, c3=1"].threshold, by["Thm 6.5, d=3, t=8"].threshold
+    assert n5 is not None and n65 is not None and 5 * n5 < n65
     for lim in limits:
         if lim.threshold is not None:
             assert lim.nonvacuous(lim.threshold) and not lim.nonvacuous(lim.threshold - 1)
@@ -118,3 +121,28 @@ def test_laptop_limits_catalogue() -> None:
         bounds.laptop_limits(0.1, 0)
     with pytest.raises(ValueError, match="c2_fit must be finite"):
         bounds.laptop_limits(0.1, 1, -1.0)
+    with pytest.raises(ValueError, match="c3 must be finite"):
+        bounds.laptop_limits(0.1, 1, 1.5, c3=0.0)
+
+
+def test_tt_rank_eq5() -> None:
+    # The Part II erratum's number: eps = 0.3, n = 30, c3 = 1 -> ceil(11.90 / 0.09) = 133
+    assert bounds.tt_rank_eq5(0.3, (30, 30, 30)) == 133
+    # d = 2 is Eq. (2) of the matrix case, the same formula
+    assert bounds.tt_rank_eq5(0.2, (50, 70), 1.5) == bounds.jl_rank(0.2, 50, 70, 1.5)
+    # logs of sizes, not a float product: d = 400 modes of size 10**6 do not overflow
+    assert bounds.tt_rank_eq5(0.5, [10**6] * 400) == math.ceil(
+        (math.log(2 * math.e) + 400 * math.log(10**6)) / 0.25)
+    assert bounds.thm65_rank(0.3, (30, 30, 30)) == 1 + 7 * 133
+    with pytest.raises(TypeError, match="dims must be a sequence"):
+        bounds.tt_rank_eq5(0.3, 30)
+    with pytest.raises(TypeError, match="dims must be a sequence"):
+        bounds.tt_rank_eq5(0.3, (30,))
+    with pytest.raises(ValueError, match="dims\\[1\\]"):
+        bounds.tt_rank_eq5(0.3, (30, 0, 30))
+    with pytest.raises(ValueError, match="c_d must be finite"):
+        bounds.tt_rank_eq5(0.3, (30, 30), -1.0)
+    with pytest.raises(ValueError, match="eps"):
+        bounds.tt_rank_eq5(1.5, (30, 30))
+    with pytest.raises(ValueError, match="t must"):
+        bounds.thm65_rank(0.3, (30, 30), t=0)
