@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# A chapter whose earlier cells run in ~5 s and whose Explore figure renders in < 0.5 s.
-CHAPTER = "part1/jl_maxnorm"
+# Chapters whose earlier cells run in ~5-15 s and whose Explore figure renders in < 0.5 s:
+# one from Part I and one of the Part VI chapters that draw on all four papers.
+CHAPTERS = ("part1/jl_maxnorm", "part6/laptop_limits")
 START_TIMEOUT = 120  # s: `make app` checks the env stamp, then Voila starts (~3 s here)
 
 _spec = importlib.util.spec_from_file_location("_site_conftest",
@@ -105,9 +106,11 @@ def _stop(proc: subprocess.Popen) -> list[int]:
     return survivors
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+@pytest.fixture(scope="session", params=CHAPTERS)
+def app_server(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """`make app CHAPTER=... PORT=...` in its own process group; yields url, process, log."""
+    chapter = request.param
     port = _free_port()
     log = tmp_path_factory.mktemp("app") / "make-app.log"
     env = dict(os.environ)
@@ -116,7 +119,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     env["LOWRANK_NB_PRECOMPUTE"] = "1"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            ["make", "--no-print-directory", "app", f"CHAPTER={CHAPTER}", f"PORT={port}"],
+            ["make", "--no-print-directory", "app", f"CHAPTER={chapter}", f"PORT={port}"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -135,7 +138,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             except OSError:
                 pass
             time.sleep(0.5)
-        yield {"url": url, "proc": proc, "log": log, "port": port, "chapter": CHAPTER}
+        yield {"url": url, "proc": proc, "log": log, "port": port, "chapter": chapter}
     finally:
         survivors = _stop(proc)
     assert not survivors, f"processes of `make app` outlived SIGTERM (killed): {survivors}"
