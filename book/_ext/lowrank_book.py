@@ -372,7 +372,19 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
         app.env.get_domain("math").data["has_equations"][docname] = True
 
 
+def quoted_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{quoted}`...```: a value *not* computed in the chapter (printed in a paper, or an input
+    the chapter fixes), so the prose-number rule (``tests/tools/prose_numbers.py``) lets it
+    stand. Rendered as its text, with ``$...$`` spans as inline math."""
+    node = nodes.inline(rawtext, classes=["lr-quoted"])
+    for i, part in enumerate(re.split(r"\$([^$]+)\$", text)):
+        if part:
+            node += nodes.math(part, part) if i % 2 else nodes.Text(part)
+    return [node], []
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_role("quoted", quoted_role)
     for cls in BUILDERS:
         app.add_node(cls)
     app.add_directive("verification-ledger", _directive(ledger_placeholder))
