@@ -20,12 +20,20 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 .PHONY: help env assets book test lint unit nbval sitecheck lab bench chromium clean
 
 help:
-	@echo "make book   build the HTML book in _build/html (executes every notebook)"
-	@echo "make test   lint, unit tests, nbval on every notebook, build, site check, app check"
-	@echo "make lab    JupyterLab on book/ with live widgets"
-	@echo "make bench  run benchmarks/ and print ratios"
-	@echo "make app    CHAPTER=part1/jl_maxnorm [PORT=8866]: that chapter's Explore widgets, live"
-	@echo "           (Voila, a kernel per page) at http://127.0.0.1:PORT/"
+	@echo "make book       build the HTML book in _build/html (executes every notebook)"
+	@echo "make test       all of: lint, unit, nbval, book, sitecheck, appcheck"
+	@echo "make lint       ruff on the package, tests and notebooks"
+	@echo "make unit       the package's unit tests (tests/, without the browser checks)"
+	@echo "make nbval      execute every chapter notebook and check it runs clean"
+	@echo "make sitecheck  headless Chromium on the built book (needs make book first)"
+	@echo "make appcheck   headless Chromium on make app for two chapters"
+	@echo "make lab        JupyterLab on book/ with live widgets (as root too)"
+	@echo "make app        CHAPTER=part1/jl_maxnorm [PORT=8866]: that chapter's Explore widgets,"
+	@echo "                live (Voila, a kernel per page) at http://127.0.0.1:PORT/"
+	@echo "make bench      run benchmarks/ and print ratios"
+	@echo "make reproduce  FIG=1|2|3 SCALE=small|paper [SCHEDULER=tcp://host:8786]: Part II"
+	@echo "                figures with Dask, to _build/reproduce/"
+	@echo "make clean      remove _build, .cache and the installed JavaScript"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +45,13 @@ $(STAMP): requirements.txt pyproject.toml
 env: $(STAMP)
 
 # MathJax 3 and the widget html-manager are served from the built site; they come from the
-# npm registry at exact pins and are never committed.
-$(ASSETS): Makefile
+# npm registry at exact pins and are never committed. The stamp holds the pins, so only a
+# change of pin (not any edit of this file) installs them again.
+ASSET_PINS := $(MATHJAX) $(HTML_MANAGER)
+ifneq ($(shell cat $(ASSETS) 2>/dev/null),$(ASSET_PINS))
+.PHONY: $(ASSETS)
+endif
+$(ASSETS):
 	rm -rf .cache/npm $(OFFLINE)
 	mkdir -p .cache/npm $(OFFLINE)/mathjax $(OFFLINE)/html-manager
 	npm install --prefix .cache/npm --no-audit --no-fund --silent --ignore-scripts $(MATHJAX) $(HTML_MANAGER)
@@ -49,7 +62,7 @@ $(ASSETS): Makefile
 	cp .cache/npm/node_modules/mathjax/LICENSE $(OFFLINE)/mathjax/
 	cp .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/embed.js .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt $(OFFLINE)/html-manager/
 	cp .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.woff2 $(OFFLINE)/html-manager/ 2>/dev/null || true
-	touch $@
+	echo "$(ASSET_PINS)" > $@
 
 assets: $(ASSETS)
 
@@ -83,8 +96,12 @@ test: env assets chromium
 	$(MAKE) sitecheck
 	$(MAKE) appcheck
 
+# Containers run as root, where JupyterLab refuses to start without --allow-root.
+LAB_PORT ?= 8888
 lab: env
-	$(BIN)/jupyter lab book/
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
+		$(if $(filter 0,$(shell id -u)),--allow-root,) --ServerApp.root_dir=$(CURDIR) \
+		--LabApp.default_url=/lab/tree/book/intro.md
 
 bench: env
 	$(BIN)/python benchmarks/run.py

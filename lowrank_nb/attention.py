@@ -633,6 +633,10 @@ def performer_spike_model(n: int, *, a1: float = 1.2, b: float = 0.2, c: float =
 
     n = check_int(n, "n", minimum=2)
     a1 = check_positive(a1, "a1")
+    # Definition D.1's b and c are non-negative entries of A; a NaN or negative value would
+    # silently produce a meaningless weight.
+    b = check_positive(b, "b", allow_zero=True)
+    c = check_positive(c, "c", allow_zero=True)
     target = check_probability(target, "target")
     L = math.sqrt(math.log(n))
     s1, s0 = (a1 + b + c) * L, (b + c) * L

@@ -20,6 +20,7 @@ D.5, D.9, D.13, D.17, E.4, F.5, F.9, F.13, F.17; Section 7 and Appendix F.6.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -785,6 +786,17 @@ def exact_success_cross(n: int, d: int, m: int, a0: float = 0.01, a1: float = 3.
 # ---------------------------------------------------------------- sweeps
 
 
+def _check_runner_parameters(runner: Callable[..., Any], names: list[str]) -> None:
+    """Name an unknown swept or fixed parameter here, not as a TypeError deep in the runner."""
+    params = inspect.signature(runner).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return
+    for key in names:
+        if key not in params:
+            raise ValueError(f"{key!r} is not a parameter of {runner.__name__}; "
+                             f"expected one of {sorted(params)}")
+
+
 def sweep(runner: Callable[..., dict[str, Any]], name: str, values: Sequence[Any], *,
           trials: int, rng: np.random.Generator, **fixed: Any) -> dict[str, np.ndarray]:
     """Run ``runner(**fixed, name=value, trials=trials, rng=child)`` for each value.
@@ -795,6 +807,7 @@ def sweep(runner: Callable[..., dict[str, Any]], name: str, values: Sequence[Any
     """
     if not callable(runner):
         raise TypeError("runner must be callable")
+    _check_runner_parameters(runner, [name, *fixed])
     vals = list(values)
     if len(vals) == 0:
         raise ValueError("values must not be empty")
