@@ -254,6 +254,19 @@ def test_scan_reads_verdicts_and_note_keys(tmp_path: Path) -> None:
     assert any("book/ch cell 0: unknown verdict 'bogus'" in p for p in scan["problems"])
 
 
+def test_limit_boxes_are_not_errata(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        ":::{admonition} Limit at laptop scale — Budzinskiy, Theorem 3.8\n:class: note\n\n"
+        "Non-vacuous only from n = {glue:text}`n_star`.\n:::\n\n"
+        ":::{admonition} Erratum — Budzinskiy, Lemma 3.3\n:class: warning\n\n"
+        "A sign. Kind: typo.\n:::")]
+    (tmp_path / "book").mkdir()
+    nbformat.write(nb, tmp_path / "book" / "ch.ipynb")
+    scan = lowrank_book.scan_notebooks(tmp_path, {"book/ch"})["book/ch"]
+    assert scan["errata"] == [("Budzinskiy, Lemma 3.3", "A sign. Kind: typo.")]
+
+
 def test_glue_notes_are_read_from_the_execution_folder(tmp_path: Path) -> None:
     folder = tmp_path / "jupyter_execute" / "book" / "part1"
     folder.mkdir(parents=True)

@@ -1,18 +1,34 @@
 """Build-time pages of the book: verification ledger, errata index, reproducibility report.
 
-All three are generated from the chapter notebooks themselves (cell tags, errata admonitions,
-the Setup cell's seed) and from this build's execution records, never from a hand-kept list:
+All of them are generated from the chapter notebooks themselves (cell tags, glued notes, errata
+admonitions, the Setup cell's seed) and from this build's execution records, never from a
+hand-kept list:
 
-* ``{verification-ledger}``: one row per numbered result of the four papers
-  (``numbered_results.json``, extracted from the paper texts by ``tests/tools/paper_catalog.py``),
-  with links to the chapters whose cells carry ``verify:<paper>:<item>`` tags, the kind of check
-  (``check:<type>`` tags) and whether those notebooks executed in this build. A result that
-  cannot be checked here is named by a ``not-checkable:<paper>:<item>`` tag on a markdown cell
-  whose text gives the reason. A result with neither is a Sphinx warning, so ``-W`` fails the
-  build;
-* ``{errata-index}``: every ``Erratum — <paper>, <location>`` admonition, with a link;
+* ``{verification-ledger}``: a summary of verdicts per paper, then one row per numbered result
+  of the four papers (``numbered_results.json``, extracted from the paper texts by
+  ``tests/tools/paper_catalog.py``): its verdict, the kinds of check (``check:<type>`` tags),
+  a note, links to the chapters whose cells carry ``verify:<paper>:<item>`` tags and whether
+  those checks ran in this build. Verdicts (issue 14) are tags on the verifying cell,
+  ``verdict:<slug>`` for all its items or ``verdict:<paper>:<item>:<slug>`` for one, with
+  slugs :data:`VERDICTS`; several cells' verdicts combine to the weakest (:data:`STRENGTH`),
+  ``cited``/``implemented`` never mix with others. The note is the text the verifying cell
+  glues under ``note-<paper>-<item>`` (read from myst-nb's ``<doc>.glue.json`` files);
+  it is required for holds-after-correction, vacuous, and cells that disagree. A result that
+  cannot be checked here is named by a ``not-checkable:<paper>:<item>`` tag on a markdown
+  cell whose text gives the reason;
+* ``{errata-index}``: every ``Erratum — <paper>, <location>`` admonition, with a link; its
+  "Kind:" sentence names exactly one of :data:`KINDS` ("Limit at laptop scale" boxes are not
+  errata);
 * ``{execution-report}``: library versions, the machine, and each notebook's seed and runtime;
 * ``{sweep-grids}``: the grids of the paper-scale reproductions (``lowrank_nb.sweep``).
+
+In a full build (every notebook on disk is in the build), every broken rule is a Sphinx
+warning, so ``-W`` fails: a result with neither check nor reason, a verify item without
+verdict, an unknown or conflicting verdict, a missing required note, an erratum with another
+kind or an unknown paper, the same (paper, location) boxed twice, and a false-as-stated
+verdict and erratum that do not name each other. ``tests/test_book_ext.py`` runs the same
+checks on the committed notebooks. The ``build-finished`` handler writes ``ledger.json`` and
+``errata.json`` at the root of the HTML output.
 
 Directives leave placeholders that are filled in ``doctree-resolved``, after every notebook has
 been executed.
