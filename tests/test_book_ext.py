@@ -248,9 +248,16 @@ def test_scan_reads_verdicts_and_note_keys(tmp_path: Path) -> None:
                                     "verdict:vacuous", "verdict:bogus"]
     (tmp_path / "book").mkdir()
     nbformat.write(nb, tmp_path / "book" / "ch.ipynb")
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'for item in ("lemma-F.8", "lemma-F.12"):\n'
+        '    glue(f"note-dengsong-{item}", "fails", display=False)'))
+    nb.cells[1].metadata["tags"] = ["verify:dengsong:lemma-F.8", "verify:dengsong:lemma-F.12",
+                                    "verify:budzinskiy:lemma-3.3", "verdict:vacuous"]
+    nbformat.write(nb, tmp_path / "book" / "ch.ipynb")
     scan = lowrank_book.scan_notebooks(tmp_path, {"book/ch"})["book/ch"]
-    assert scan["note_keys"] == {("budzinskiy", "theorem-3.8")}
-    assert scan["verdicts"] == {("budzinskiy", "theorem-3.8"): [None]}
+    assert scan["note_keys"] == {("budzinskiy", "theorem-3.8"), ("dengsong", "lemma-F.8"),
+                                 ("dengsong", "lemma-F.12")}
+    assert scan["verdicts"][("budzinskiy", "theorem-3.8")] == [None]
     assert any("book/ch cell 0: unknown verdict 'bogus'" in p for p in scan["problems"])
 
 
