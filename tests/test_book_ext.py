@@ -175,7 +175,8 @@ def test_errata_rules_each_error_once_known_paper_and_kind() -> None:
 
 
 def test_false_as_stated_verdicts_and_errata_name_each_other() -> None:
-    rows = _rows({"theorem-3.3": ["holds"], "theorem-3.5": ["false-as-stated", "holds"]},
+    rows = _rows({"theorem-3.3": ["holds"], "theorem-3.5": ["false-as-stated", "holds"],
+                  "claim-scope": ["false-as-stated"], "eq-9": ["false-as-stated"]},
                  notes={("vodrahalli", "theorem-3.5"): "part 2 fails"})
     wrong = _entry("book/a", "Vodrahalli et al., Theorem 3.3", "Kind: false as stated.")
     problems = lowrank_book.errata_problems([wrong], rows)
@@ -185,7 +186,7 @@ def test_false_as_stated_verdicts_and_errata_name_each_other() -> None:
     right = _entry("book/b", "Vodrahalli et al., Theorems 3.4 and 3.5 (part 2)",
                    "Kind: false as stated.")
     # A typo erratum on a holding result is fine; a "false as stated" box on Eq. (1) (not a
-    # numbered result) is not matched against verdicts.
+    # numbered result) is not matched against verdicts, nor are ids a Location cannot name.
     typo = _entry("book/c", "Vodrahalli et al., Theorem 3.3", "Kind: typo.")
     eq = _entry("book/d", "Vodrahalli et al., Eq. (1)", "Kind: false as stated.")
     assert lowrank_book.errata_problems([right, typo, eq], rows) == []

@@ -593,9 +593,11 @@ def errata_problems(entries: list[dict], rows: dict[str, list[dict]] | None = No
     verdict = {(p, r["item"]): r["slug"] for p, entries_ in rows.items() for r in entries_
                if r["docs"]}
     refuted = {k for k, v in verdict.items() if v == "false-as-stated"}
+    # Only an id a Location can name ("theorem-3.3", not "claim-taylor-scope" or "eq-5").
+    nameable = re.compile(f"(?:{'|'.join(set(_RESULT_KINDS.values()))})-{_NUM}")
     named_false = {(e["paper"], item) for e in entries if e["kind"] == "false as stated"
                    for item in e["items"]}
-    for paper, item in sorted(refuted - named_false):
+    for paper, item in sorted(k for k in refuted - named_false if nameable.fullmatch(k[1])):
         out.append(f"{paper}:{item} has verdict false-as-stated but no 'false as stated' "
                    "erratum names it in its Location")
     for e in entries:
