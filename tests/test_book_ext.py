@@ -334,3 +334,85 @@ def test_table_cells_keep_math_and_drop_markup() -> None:
     assert [type(c).__name__ for c in para.children] == ["Text", "math", "Text", "math", "Text"]
     cut = lowrank_book.rich_paragraph("a $\\frac{1}{2}$ b", limit=5)  # never splits a formula
     assert cut.astext() == "a …" and not cut.children[0].astext().count("$")
+
+
+class _FakeBuilder:
+    format = "html"
+
+    @staticmethod
+    def get_relative_uri(fromdoc: str, doc: str) -> str:
+        return doc + ".html"
+
+    @staticmethod
+    def get_target_uri(doc: str) -> str:
+        return doc + ".html"
+
+
+class _FakeApp:
+    """Just what the ledger, errata and JSON writers read from a Sphinx application."""
+
+    def __init__(self, srcdir: Path, docs: set[str], succeeded: bool = True) -> None:
+        from types import SimpleNamespace
+
+        self.srcdir = str(srcdir)
+        self.outdir = str(srcdir / "_build" / "html")
+        Path(self.outdir).mkdir(parents=True, exist_ok=True)
+        self.builder = _FakeBuilder()
+        meta = {d: {"exec_data": {"succeeded": succeeded, "runtime": 1.0}} for d in docs}
+        self.env = SimpleNamespace(found_docs=docs, nb_metadata=meta)
+
+
+def _book_with_two_chapters(tmp_path: Path) -> None:
+    (tmp_path / "book").mkdir()
+    for name, tags, note in [
+        ("a", ["verify:vodrahalli:theorem-3.3", "check:counterexample",
+               "verdict:false-as-stated"], ""),
+        ("b", ["verify:vodrahalli:theorem-3.5", "check:exact", "verdict:vacuous"],
+         'glue("note-vodrahalli-theorem-3.5", f"from n = {n}", display=False)\n'),
+    ]:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell(
+            f"# Chapter {name}\n\n:::{{admonition}} Erratum — Vodrahalli et al., Theorem 3.3\n"
+            ":class: warning\n\nA counterexample. Kind: false as stated.\n:::"),
+            nbformat.v4.new_code_cell(note + "assert True")]
+        nb.cells[1].metadata["tags"] = tags
+        nbformat.write(nb, tmp_path / "book" / f"{name}.ipynb")
+    glue = tmp_path / "_build" / "jupyter_execute" / "book"
+    glue.mkdir(parents=True)
+    (glue / "b.glue.json").write_text(json.dumps(
+        {"note-vodrahalli-theorem-3.5": {"data": {"text/plain": "'from n = 13,301'"}}}))
+
+
+def test_build_warns_only_in_a_full_build_and_writes_json(tmp_path: Path, caplog) -> None:
+    import logging
+
+    _book_with_two_chapters(tmp_path)
+    app = _FakeApp(tmp_path, {"book/a", "book/b"})
+    with caplog.at_level(logging.WARNING):
+        lowrank_book.build_ledger(app, "book/ledger")
+        lowrank_book.build_errata(app, "book/errata")
+    warnings = [r.getMessage() for r in caplog.records]
+    # Full build: every other numbered result lacks a check, and the erratum is boxed twice.
+    assert any("vodrahalli:theorem-A.12 has no verification cell" in w for w in warnings)
+    assert any("also boxed in book/a" in w for w in warnings)
+    assert not any("theorem-3.5" in w or "theorem-3.3 has" in w for w in warnings)
+    lowrank_book.write_json_indexes(app, None)
+    ledger = json.loads((tmp_path / "_build" / "html" / "ledger.json").read_text())
+    by = {(r["paper"], r["item"]): r for r in ledger["results"]}
+    assert by["vodrahalli", "theorem-3.3"] == {
+        "paper": "vodrahalli", "item": "theorem-3.3", "numbered": True,
+        "verdict": "false as stated", "note": "", "checks": ["counterexample"],
+        "pages": ["book/a.html#verification"], "status": "refuted; checks ran"}
+    assert by["vodrahalli", "theorem-3.5"]["note"] == "from n = 13,301"
+    assert by["vodrahalli", "theorem-3.5"]["status"] == "checks ran"
+    errata = json.loads((tmp_path / "_build" / "html" / "errata.json").read_text())
+    assert errata[0] == {"paper": "vodrahalli", "location": "Theorem 3.3",
+                         "kind": "false as stated", "items": ["theorem-3.3"],
+                         "page": "book/a.html#notes-errata"}
+    # A partial build (a notebook on disk is not in the build) cannot judge: no warnings.
+    caplog.clear()
+    partial = _FakeApp(tmp_path, {"book/a"})
+    with caplog.at_level(logging.WARNING):
+        lowrank_book.build_ledger(partial, "book/ledger")
+        lowrank_book.build_errata(partial, "book/errata")
+    assert caplog.records == []
