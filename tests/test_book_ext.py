@@ -61,12 +61,14 @@ def test_not_checkable_cells_give_their_reason(tmp_path: Path) -> None:
     nb.cells = [nbformat.v4.new_markdown_cell(
         ":::{admonition} Not checkable here — Paper X, Table 9\n:class: note\n\n"
         "Needs ImageNet\nand weeks of GPU time.\n:::")]
-    nb.cells[0].metadata["tags"] = ["not-checkable:vodrahalli:table-9"]
+    nb.cells[0].metadata["tags"] = ["not-checkable:vodrahalli:table-9", "verdict:holds"]
     (tmp_path / "book").mkdir()
     nbformat.write(nb, tmp_path / "book" / "ch.ipynb")
     scan = lowrank_book.scan_notebooks(tmp_path, {"book/ch"})["book/ch"]
     assert scan["uncheckable"] == {("vodrahalli", "table-9"):
                                    "Needs ImageNet and weeks of GPU time."}
+    assert scan["problems"] == ["book/ch cell 0: 'verdict:holds' on a markdown cell (verdicts "
+                                "go on the verifying code cell)"]
     rows = lowrank_book.ledger_rows({"vodrahalli": ["table-9", "table-10"]}, {"book/ch": scan})
     assert lowrank_book.uncovered(rows) == ["vodrahalli:table-10"]
 

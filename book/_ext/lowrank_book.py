@@ -241,6 +241,8 @@ def scan_notebooks(srcdir: Path, docnames: set[str]) -> dict[str, dict]:
                 match = re.search(r"setup_notebook\(\s*(?:seed\s*=\s*)?(\d+)", text)
                 seed = seed if match is None else int(match.group(1))
             else:
+                problems += [f"{doc} cell {index}: '{t}' on a markdown cell (verdicts go on "
+                             "the verifying code cell)" for t in tags if t.startswith("verdict:")]
                 for key in ledger_tags(tags, "not-checkable"):
                     uncheckable[key] = _reason(text)
                 for m in ERRATUM.finditer(text):
