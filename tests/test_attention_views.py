@@ -56,7 +56,7 @@ def test_ap_eps_rank_is_a_witness():
 def test_ap_eps_rank_bad_input():
     with pytest.raises(ValueError, match="eps"):
         ap_eps_rank(np.ones((3, 3)), 0.0, rng=0)
-    with pytest.raises(ValueError, match="A"):
+    with pytest.raises(ValueError, match="A must have ndim"):
         ap_eps_rank(np.ones(3), 0.1, rng=0)
     with pytest.raises(ValueError, match="r_max"):
         ap_eps_rank(np.eye(3) + 1, 0.1, rng=0, r_max=0)

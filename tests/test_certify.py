@@ -67,13 +67,13 @@ def test_bad_input() -> None:
         eps_rank_lower_bound(np.eye(3), -0.1)
     with pytest.raises(TypeError, match="delta"):
         eps_rank_lower_bound(np.eye(3), "a")
-    with pytest.raises(ValueError, match="F"):
+    with pytest.raises(ValueError, match="F must contain only finite"):
         eps_rank_lower_bound(np.array([[np.nan]]), 0.1)
-    with pytest.raises(ValueError, match="F"):
+    with pytest.raises(ValueError, match="F must have ndim"):
         eps_rank_lower_bound(np.ones(3), 0.1)
-    with pytest.raises(ValueError, match="Q"):
+    with pytest.raises(ValueError, match="Q must have the shape of F"):
         trace_duality_bound(np.eye(3), 0.1, np.eye(2))
-    with pytest.raises(ValueError, match="Q"):
+    with pytest.raises(ValueError, match="Q must be a nonzero"):
         trace_duality_bound(np.eye(3), 0.1, np.zeros((3, 3)))
     with pytest.raises(ValueError, match="deltas"):
         eps_rank_lower_bounds(np.eye(3), [-1.0])

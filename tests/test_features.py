@@ -56,13 +56,13 @@ def test_bad_input() -> None:
         spectral_sample("laplace", 2, 3, 0)
     with pytest.raises(ValueError, match="rho"):
         spectral_sample("gaussian", 2, 0, 0)
-    with pytest.raises(TypeError, match="m"):
+    with pytest.raises(TypeError, match="m must be an integer"):
         spectral_sample("gaussian", 2.5, 3, 0)
     with pytest.raises(ValueError, match="X and Y"):
         rff_factors(np.ones((2, 3)), np.ones((2, 4)), 3, "gaussian", 0)
     with pytest.raises(ValueError, match="delta"):
         hoeffding_rff_bound(3, 3, 3, 1.5)
-    with pytest.raises(ValueError, match="D"):
+    with pytest.raises(ValueError, match="D must contain only finite"):
         kernel_profile("gaussian", np.array([np.nan]))
 
 

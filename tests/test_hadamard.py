@@ -117,7 +117,7 @@ def test_bad_input() -> None:
         hadamard_power_sketches(np.ones((2, 2)), np.ones((2, 2)), 2, 3, 0, "foo")
     with pytest.raises(ValueError, match="A and B"):
         hadamard_power_factors(np.ones((2, 2)), np.ones((2, 3)), 2, 3, 0)
-    with pytest.raises(ValueError, match="k"):
+    with pytest.raises(ValueError, match="k must lie in"):
         hadamard_power_factors(np.ones((2, 2)), np.ones((2, 2)), 2, 0, 0)
     with pytest.raises(ValueError, match="derivs0"):
         taylor_inner_product([1.0], np.ones((2, 2)), np.ones((2, 2)), 3, 2, 0)

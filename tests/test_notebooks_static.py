@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,49 @@ def test_not_checkable_tags_carry_a_reason(path: Path) -> None:
         prose = [ln for ln in _source(cell).splitlines()
                  if ln.strip() and not ln.startswith((":::", ":class:"))]
         assert len(" ".join(prose)) >= 40, f"{path.name} cell {i}: give the reason in prose"
+
+
+sys.path.insert(0, str(ROOT / "tests" / "tools"))
+import prose_numbers  # noqa: E402
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_prose_has_no_hand_typed_numbers(path: Path) -> None:
+    # The prose-number rule (issue 14 §3): computed values are glued, values from a paper or
+    # fixed inputs are wrapped in {quoted}; tests/tools/prose_numbers.py lists the offenders.
+    hits = prose_numbers.notebook_hits(path)
+    assert hits == [], "\n".join(hits)
+
+
+@pytest.mark.parametrize("text, number", [
+    ("the error is 0.446 at the largest size", "0.446"),
+    ("we take n = 2,000 points", "2,000"),
+    ("we take 2000 points", "2000"),
+    ("about 5·10⁶ samples", "5"),
+    ("$\\varepsilon \\approx 2.8\\cdot 10^{6}$", "2.8"),
+    ("false alarms of 1.3% per sign vector", "1.3"),
+    ("a gain of $0.095\\%$", "0.095"),
+    ("$n = 10{,}000$", "10{,}000"),
+    ("Eq. (12) and 2,000 trials", "2,000"),
+    ("Theorem 4.11 gives 13.7 here", "13.7"),
+    ("in 2023 the", "2023"),
+])
+def test_prose_checker_flags_hand_typed_numbers(text: str, number: str) -> None:
+    hits = prose_numbers.hand_typed_numbers(text)
+    assert [h.split(":")[0] for h in hits] == [number], hits
+
+
+@pytest.mark.parametrize("text", [
+    "the error is {glue:text}`err:.3f` here",
+    "we take {glue:text}`n_points` points",
+    "the paper uses {quoted}`2000` points and {quoted}`$\\varepsilon = 10^{-3}$`",
+    "by Theorem 4.11 and Eq. (12), see §7.2, Table 3 and arXiv:2310.12345",
+    "Remarks 4.10, 4.12 and 4.13; Lemmas 4.1, 4.2 and 4.11",
+    "for $m\\in\\{64,256\\}$ and $d = 3$",
+    "errors 0.5 and 0.25, rank 12, $10^{6}$ and $1\\cdot 10^{-3}$",
+    "the algorithm of Du et al. (2018) and Oseledets 2011",
+    "`x = 0.446` in code, [a link](https://example.org/2000.html)",
+    "```python\nn = 123456\n```",
+])
+def test_prose_checker_passes_glued_quoted_and_labels(text: str) -> None:
+    assert prose_numbers.hand_typed_numbers(text) == []

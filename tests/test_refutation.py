@@ -91,7 +91,7 @@ def test_bad_input() -> None:
         counterexample_points(5, 5, 0, y_radius=1.0)
     with pytest.raises(ValueError, match="phi"):
         truncated_row_norms_sq(np.ones(2), np.ones(3), 1.0, 3)
-    with pytest.raises(ValueError, match="X"):
+    with pytest.raises(ValueError, match="X and Y must have the same width"):
         counterexample_matrix(np.ones((2, 3)), np.ones((2, 4)), 1.0)
-    with pytest.raises(ValueError, match="M"):
+    with pytest.raises(ValueError, match="M must be finite"):
         counterexample_matrix(np.ones((2, 3)), np.ones((2, 3)), -1.0)

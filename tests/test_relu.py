@@ -42,7 +42,7 @@ def test_hermite_coeffs_signs_parseval_and_input() -> None:
     np.testing.assert_allclose(np.abs(c), relu.relu_hermite_coeffs(8, signed=False))
     # Parseval: sum c_k^2 = E relu(g)^2 = 1/2; the tail beyond 4000 is ~1e-5.
     assert abs(np.sum(relu.relu_hermite_coeffs(4000) ** 2) - 0.5) < 1e-4
-    with pytest.raises(ValueError, match="K"):
+    with pytest.raises(ValueError, match="K must lie in"):
         relu.relu_hermite_coeffs(-1)
     with pytest.raises(TypeError, match="signed"):
         relu.relu_hermite_coeffs(3, signed=1)
@@ -52,7 +52,7 @@ def test_kernel_series_converges() -> None:
     rho = np.linspace(-1, 1, 11)
     # 2e-3: the tail at |rho| = 1 after L = 200 terms is ~0.03 / L^1.5.
     assert np.max(np.abs(relu.relu_kernel_series(rho, 200) - relu.kappa(rho))) < 2e-3
-    with pytest.raises(ValueError, match="L"):
+    with pytest.raises(ValueError, match="L must lie in"):
         relu.relu_kernel_series(0.3, -2)
 
 

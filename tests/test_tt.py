@@ -23,12 +23,36 @@ def test_tt_add_and_random() -> None:
     np.testing.assert_allclose(tt.tt_full(s), tt.tt_full(a) + tt.tt_full(b), atol=1e-13)
 
 
-def test_tt_svd_truncation_is_quasi_optimal() -> None:
+def _unfolding_tail(T: np.ndarray, k: int, r: int) -> float:
+    """Best rank-r Frobenius error of the k-th unfolding (modes 1..k as rows)."""
+    s = np.linalg.svd(T.reshape(int(np.prod(T.shape[:k])), -1), compute_uv=False)
+    return float(np.sqrt(np.sum(s[r:] ** 2)))
+
+
+@pytest.mark.parametrize("noise", [0.01, 1.0])
+@pytest.mark.parametrize("ranks", [(2, 3, 2), (1, 4, 3), (3, 6, 4)])
+def test_tt_svd_truncation_is_quasi_optimal(ranks, noise) -> None:
+    # Oseledets (2011), Theorem 2.2: TT-SVD with ranks r_k gives
+    # ||T - T_r||_F <= sqrt(sum_k eps_k^2), eps_k the best rank-r_k error of unfolding k; and
+    # no TT tensor with these ranks beats max_k eps_k (its k-th unfolding has rank <= r_k).
+    # T = a TT tensor of these ranks + noise: small noise makes the bound tight and telling.
+    rng = np.random.default_rng(2)
+    shape = (4, 5, 6, 5)
+    T = tt.tt_full(tt.tt_random(shape, list(ranks), rng)) + noise * rng.standard_normal(shape)
+    cores = tt.tt_svd(T, list(ranks))
+    assert tt.tt_ranks(cores) == ranks
+    err = np.linalg.norm(tt.tt_full(cores) - T)
+    eps = [_unfolding_tail(T, k + 1, r) for k, r in enumerate(ranks)]
+    bound = np.sqrt(np.sum(np.square(eps)))
+    assert max(eps) <= err * (1 + 1e-12)  # rounding only
+    assert err <= bound * (1 + 1e-12)
+    if noise < 0.1:  # the bound is far below what the planted tensor's scale allows
+        assert bound < 0.1 * np.linalg.norm(T)
+
+
+def test_tt_svd_full_rank_is_exact() -> None:
     T = np.random.default_rng(2).standard_normal((6, 6, 6))
-    full = tt.tt_full(tt.tt_svd(T, 36))
-    np.testing.assert_allclose(full, T, atol=1e-12)
-    small = tt.tt_full(tt.tt_svd(T, 2))
-    assert np.linalg.norm(small - T) < np.linalg.norm(T)
+    np.testing.assert_allclose(tt.tt_full(tt.tt_svd(T, 36)), T, atol=1e-12)
 
 
 def test_tt_bad_input() -> None:

@@ -13,7 +13,8 @@ What counts as hand-typed, outside roles, code and link targets:
 * a percentage with a decimal point (``1.3%``, ``0.095\\%``).
 
 A number right after a result label (``Theorem 4.11``, ``Eq. (12)``, ``§7.2``, ``Table 3``,
-``arXiv:2310.12345``) is a name, not a value, and is not flagged.
+``arXiv:2310.12345``), or in a list after one (``Remarks 4.10, 4.12 and 4.13``), is a name,
+not a value, and is not flagged; so is a year after an author (``Du et al. (2018)``).
 
 Usage: ``python tests/tools/prose_numbers.py [NOTEBOOK ...]`` lists every hit (all chapters by
 default) and exits 1 if there is any.
@@ -38,11 +39,19 @@ _STRIP = [
     re.compile(r"^\([\w:.-]+\)=\s*$", re.M),      # MyST targets
 ]
 _CODE_BLOCK = re.compile(r"^```.*?^```", re.M | re.S)
-_LABEL = re.compile(
+_LABEL_WORDS = (
     r"(?:Theorems?|Lemmas?|Corollar(?:y|ies)|Remarks?|Sections?|Eqs?\.?|Equations?|§§?|"
     r"Tables?|Figures?|Figs?\.|Definitions?|Defs?\.|Appendi(?:x|ces)|App\.|Algorithms?|"
     r"Assumptions?|Examples?|Propositions?|Problems?|Steps?|Thms?\.|Lems?\.|Cors?\.|"
-    r"Props?\.|Rems?\.|Claims?|Facts?|Parts?|arXiv:?|v)\s*\(?[A-Z]?$")
+    r"Props?\.|Rems?\.|Claims?|Facts?|Parts?|arXiv:?|v)\s*\(?[A-Z]?")
+_LABEL = re.compile(_LABEL_WORDS + "$")
+# ... and the later members of a list of labels ("Remarks 4.10, 4.12 and 4.13"), when the
+# number itself is shaped like a label (4.12, not 2,000).
+_LABEL_LIST = re.compile(_LABEL_WORDS + r"\.?(?:\d+(?:\.\d+)*[a-z]?\)?\s*"
+                         r"(?:,|and|or|/|&|–|-)\s*\(?[A-Z]?\.?)+$")
+_LABEL_SHAPE = re.compile(r"\d{1,2}(?:\.\d{1,2})+")
+# A year after an author's name ("Du et al. (2018)", "Oseledets 2011") is a citation.
+_YEAR = re.compile(r"(?:et al\.|[A-Z][\w'’-]+),?\s*\(?$")
 _TAIL = r"(?P<tail>\s*(?:\\?%|·|×|\\cdot|\\times)\s*(?:10(?!\d))?)?"
 # In prose a thousands separator is a comma or a (thin) space; in math a comma separates list
 # items and thousands are written ``{,}``.
@@ -68,9 +77,13 @@ def hand_typed_numbers(markdown: str) -> list[str]:
     for m in matches:
         text = m.string
         num, tail = m.group("num"), (m.group("tail") or "").strip()
-        if _LABEL.search(text[max(0, m.start() - 16):m.start()]):
+        before = text[max(0, m.start() - 40):m.start()]
+        if _LABEL.search(before) or (_LABEL_SHAPE.fullmatch(num)
+                                     and _LABEL_LIST.search(before)):
             continue
         plain = re.sub(r"[,\u2009\u202f {}]", "", num)
+        if re.fullmatch(r"(?:19|20)\d\d", plain) and _YEAR.search(before):
+            continue
         is_power = tail.endswith("10") and plain != "1"
         is_percent = "%" in tail and "." in plain
         if "." in plain:
