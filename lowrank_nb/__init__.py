@@ -5,8 +5,8 @@ Modules are organised by concept (``norms``, ``sampling``, ``generated``, ``boun
 everything they compute lives here.
 """
 
-from .session import setup_notebook
-from .threads import pin_blas_threads
+from lowrank_nb.book.session import setup_notebook
+from lowrank_nb.core.threads import pin_blas_threads
 
 __all__ = ["pin_blas_threads", "setup_notebook"]
 __version__ = "0.1.0"

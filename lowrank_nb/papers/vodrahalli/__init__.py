@@ -1,0 +1,1 @@
+"""lowrank_nb.papers.vodrahalli."""
