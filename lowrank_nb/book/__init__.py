@@ -1,1 +1,4 @@
-"""lowrank_nb.book."""
+"""Layer 3: the book's machinery (explorers, live app, sweeps, progress, plotting, set-up).
+
+May import everything below it.
+"""

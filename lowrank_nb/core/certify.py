@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lowrank_nb.core.norms import svd_delta_rank
 from lowrank_nb.core.validate import check_array, check_positive
 
 __all__ = [
@@ -154,10 +155,10 @@ def eps_rank_lower_bound(F: np.ndarray, delta: float, Q: np.ndarray | None = Non
 
 
 def svd_eps_rank(F: np.ndarray, delta: float) -> int:
-    """Smallest ``k`` whose truncated SVD is within ``delta`` of ``F`` in the max norm.
+    """Old name of :func:`lowrank_nb.core.norms.svd_delta_rank` (an absolute ``delta``).
 
-    This is an *upper* bound on the max-norm delta-rank (a witness), to set beside the
-    certified lower bound. The truncated SVD is built one rank-one term at a time.
+    Kept so that existing code runs; :func:`lowrank_nb.core.norms.svd_eps_rank` is the
+    relative form. New code calls ``svd_delta_rank``.
 
     Parameters
     ----------
@@ -170,16 +171,6 @@ def svd_eps_rank(F: np.ndarray, delta: float) -> int:
 
     References
     ----------
-    S. Budzinskiy, "When big data actually are low-rank ...", Section 7 (SVD as the baseline
-    for entrywise approximation); C. Eckart and G. Young (1936).
+    S. Budzinskiy, "When big data actually are low-rank ...", Section 7.
     """
-    Fa = check_array(F, "F")
-    delta = check_positive(delta, "delta", allow_zero=True)
-    U, s, Vt = np.linalg.svd(Fa, full_matrices=False)
-    residual = Fa.copy()
-    for k in range(s.size + 1):
-        if float(np.max(np.abs(residual))) <= delta:
-            return k
-        if k < s.size:
-            residual -= s[k] * np.outer(U[:, k], Vt[k])
-    return int(s.size)
+    return svd_delta_rank(F, delta)

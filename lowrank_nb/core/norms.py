@@ -14,7 +14,7 @@ from numba import njit
 from scipy.linalg.blas import dger
 
 from lowrank_nb.core.kernels import sqdist
-from lowrank_nb.core.validate import check_array, check_eps, check_same_width
+from lowrank_nb.core.validate import check_array, check_eps, check_positive, check_same_width
 
 __all__ = [
     "KERNELS",
@@ -22,6 +22,7 @@ __all__ = [
     "gamma2_bounds",
     "generated_residual_max",
     "max_norm",
+    "svd_delta_rank",
     "svd_eps_rank",
     "two_inf_norm",
 ]
@@ -224,12 +225,36 @@ def generated_residual_max(
                                      np.ascontiguousarray(Ua), Vt, symmetric))
 
 
+def svd_delta_rank(F: np.ndarray, delta: float) -> int:
+    """Smallest r with ``||F - F_r||_max <= delta`` for the truncated SVD ``F_r`` (absolute).
+
+    Rank-one terms are subtracted one at a time, so all ranks cost O(n^3) in total, the price
+    of the SVD itself. The result upper-bounds the max-norm delta-rank of F (a witness, to set
+    beside the certified lower bounds of :mod:`lowrank_nb.core.certify`).
+
+    Parameters
+    ----------
+    F : ndarray (n1, n2), finite
+    delta : float >= 0
+
+    Returns
+    -------
+    int in ``[0, min(n1, n2)]``
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §1 (entrywise eps-rank) and §7
+    (the truncated-SVD baseline); C. Eckart and G. Young (1936).
+    """
+    Fa = check_array(F, "F")
+    delta = check_positive(delta, "delta", allow_zero=True)
+    return _svd_rank_below(Fa, delta)
+
+
 def svd_eps_rank(F: np.ndarray, eps: float) -> int:
     """Smallest r with ``||F - F_r||_max <= eps ||F||_max`` for the truncated SVD ``F_r``.
 
-    Rank-one terms are subtracted one at a time, so all ranks cost O(n^3) in total, the price
-    of the SVD itself. The result upper-bounds the max-norm eps-rank of F (the best rank-r
-    approximation in the max norm is at least as good as the truncated SVD).
+    The relative form of :func:`svd_delta_rank` (``delta = eps ||F||_max``).
 
     Parameters
     ----------
@@ -245,13 +270,15 @@ def svd_eps_rank(F: np.ndarray, eps: float) -> int:
     S. Budzinskiy, "When big data actually are low-rank ...", §1 (entrywise eps-rank) and §7
     (the truncated-SVD baseline).
     """
-
     Fa = check_array(F, "F")
     eps = check_eps(eps)
     target = eps * float(np.abs(Fa).max())
     if target == 0.0:
         raise ValueError("F is zero: its eps-rank is 0 for every eps")
+    return _svd_rank_below(Fa, target)
 
+
+def _svd_rank_below(Fa: np.ndarray, target: float) -> int:
     U, s, Vt = np.linalg.svd(Fa, full_matrices=False)
     E = np.asfortranarray(Fa)
     for r in range(s.size):

@@ -1,1 +1,5 @@
-"""lowrank_nb.papers.vodrahalli."""
+"""K. Vodrahalli et al., "Nonlinear initialization methods for low-rank neural networks": ReLU SVD,
+LFAI and the ReLU kernel.
+
+Imports :mod:`lowrank_nb.core` only (never another paper).
+"""

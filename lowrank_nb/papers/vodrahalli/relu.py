@@ -28,6 +28,8 @@ from numba import njit
 from scipy.optimize import minimize
 from scipy.special import gammaln
 
+from lowrank_nb.core.linalg import orthonormal_basis
+from lowrank_nb.core.softmax import positive_random_features, softmax_rows
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 
 __all__ = [
@@ -671,11 +673,6 @@ def relu_svd(
 
 
 # --------------------------------------------------------------------------- refinement
-def _orth(Z: np.ndarray) -> np.ndarray:
-    Q, _ = np.linalg.qr(Z)
-    return Q
-
-
 def nlra_refine(
     W: np.ndarray,
     r: int,
@@ -708,7 +705,7 @@ def nlra_refine(
         raise ValueError(f"Y0 must have shape {Wa.shape}, got {starts[0].shape}")
     if restarts:
         gen = check_rng(rng)
-        starts += [optimal_lift(_orth(gen.standard_normal((Wa.shape[0], r))), Wa)
+        starts += [optimal_lift(orthonormal_basis(gen.standard_normal((Wa.shape[0], r))), Wa)
                    for _ in range(restarts)]
     d, m = Wa.shape
     best, best_val = starts[0], nlra_objective(starts[0], Wa)
@@ -730,7 +727,8 @@ def nlra_refine(
         z = res.x
         Y = z[: d * r].reshape(d, r) @ z[d * r:].reshape(m, r).T
         # Polishing: the lift onto the found column space can only lower R.
-        Q = _orth(Y)[:, :r] if np.linalg.matrix_rank(Y) >= r else _orth(Y[:, :r])
+        full = np.linalg.matrix_rank(Y) >= r
+        Q = orthonormal_basis(Y)[:, :r] if full else orthonormal_basis(Y[:, :r])
         Y_lift = optimal_lift(Q, Wa)
         val = nlra_objective(Y_lift, Wa)
         if val < best_val:
@@ -950,9 +948,8 @@ def fai_joint_adam(
 
 # --------------------------------------------------------------------------- Appendix B
 def _favor_features(X: np.ndarray, Omega: np.ndarray) -> np.ndarray:
-    Xs = X / X.shape[1] ** 0.25  # softmax uses q.k / sqrt(d): scale both sides by d^(-1/4)
-    return np.exp(Xs @ Omega - 0.5 * np.sum(Xs * Xs, axis=1, keepdims=True)) / np.sqrt(
-        Omega.shape[1])
+    # softmax uses q.k / sqrt(d): scale both sides by d^(-1/4), then Performer's features
+    return positive_random_features(X / X.shape[1] ** 0.25, Omega)
 
 
 def performer_matrix(Q: np.ndarray, K: np.ndarray, Omega: np.ndarray) -> np.ndarray:
@@ -995,9 +992,7 @@ def performer_lfai(
     d = Qa.shape[1]
     if Ka.shape[1] != d or Om0.shape[0] != d:
         raise ValueError("Q, K must have d columns and Omega0 d rows")
-    S = Qa @ Ka.T / math.sqrt(d)
-    P = np.exp(S - S.max(axis=1, keepdims=True))
-    P /= P.sum(axis=1, keepdims=True)
+    P = softmax_rows(Qa @ Ka.T / math.sqrt(d))
     Qs, Ks = Qa / d**0.25, Ka / d**0.25
 
     def fun(z: np.ndarray) -> tuple[float, np.ndarray]:

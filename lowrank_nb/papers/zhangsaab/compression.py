@@ -27,6 +27,7 @@ from scipy.linalg import hadamard
 from scipy.special import log_ndtr, ndtr
 
 from lowrank_nb.core.bounds import C_ABS, _root, cor47_bound, thm31_bounds, thm44_bound, thm49_bound  # noqa: F401 (moved)
+from lowrank_nb.core.linalg import truncated_svd
 from lowrank_nb.core.mlp import forward
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 
@@ -127,15 +128,6 @@ def weight_svd_lowrank(W: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
     return best_rank_r(W, r)
 
 
-def _orth(Xc: np.ndarray, rcond: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Thin SVD of Xc truncated at rcond * s_max: (U_k, s_k, Vt_k)."""
-    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
-    k = max(1, int(np.sum(s > rcond * s[0]))) if s[0] > 0 else 0
-    if k == 0:
-        raise ValueError("X_check must not be the zero matrix")
-    return U[:, :k], s[:k], Vt[:k]
-
-
 def data_driven_lowrank(
     X: np.ndarray,
     W: np.ndarray,
@@ -183,7 +175,7 @@ def data_driven_lowrank(
         raise ValueError(f"X_check must have the shape of X {X.shape}, got {Xc.shape}")
     if not (isinstance(rcond, (int, float)) and 0.0 <= float(rcond) < 1.0):
         raise ValueError(f"rcond must lie in [0, 1), got {rcond}")
-    U, s, Vt = _orth(Xc, float(rcond))
+    U, s, Vt = truncated_svd(Xc, float(rcond))
     B = U.T @ (X @ W)
     _, _, Vb = np.linalg.svd(B, full_matrices=False)
     k = min(r, Vb.shape[0])
@@ -309,7 +301,7 @@ def eps_floor(X: np.ndarray, X_check: np.ndarray, G: np.ndarray) -> tuple[float,
     G = check_array(G, "G")
     _check_rows(X, Xc, "X", "X_check")
     _check_rows(X, G, "X", "G")
-    Q = _orth(np.hstack([X, Xc]), 1e-12)[0]
+    Q = truncated_svd(np.hstack([X, Xc]), 1e-12)[0]
     PG = G - Q @ (Q.T @ G)
     d1, d2 = G.shape
     return float(np.linalg.norm(PG, 2) ** 2 / d1), float(np.linalg.norm(PG) ** 2 / (d1 * d2))
@@ -340,7 +332,7 @@ def thm31_deterministic_bound(
     Xc = check_array(X_check, "X_check")
     M = check_array(M, "M")
     r = _check_rank(r, "r", min(W.shape))
-    Q = _orth(Xc, 0.0)[0]
+    Q = truncated_svd(Xc, 0.0)[0]
     return float(2 * np.sqrt(2 * r) * np.linalg.norm(Q.T @ (X @ W - Xc @ M), 2))
 
 
@@ -616,7 +608,7 @@ def relu_mle(
     max_iter = check_int(max_iter, "max_iter")
     d1, d2 = Z.shape
     tau = alpha * np.sqrt(r * d1 * d2) if tau is None else check_positive(tau, "tau")
-    Q = _orth(Xc, 1e-12)[0]
+    Q = truncated_svd(Xc, 1e-12)[0]
     S = np.clip(Z, -alpha, alpha)
     U = np.zeros_like(Z)
     Y = S
