@@ -117,7 +117,7 @@ PORT ?= 8866
 .PHONY: app appcheck
 app: env
 	@test -n "$(CHAPTER)" || { echo "usage: make app CHAPTER=part1/jl_maxnorm [PORT=8866]"; exit 2; }
-	$(BIN)/python -m lowrank_nb.app $(CHAPTER) --out _build/app --serve --port $(PORT)
+	$(BIN)/python -m lowrank_nb.book.app $(CHAPTER) --out _build/app --serve --port $(PORT)
 
 appcheck: env chromium
 	$(BIN)/python -m pytest tests/app -q -p no:cacheprovider
@@ -129,5 +129,5 @@ SCALE ?= small
 SCHEDULER ?=
 .PHONY: reproduce
 reproduce: env
-	$(BIN)/python -m lowrank_nb.sweep --fig $(FIG) --scale $(SCALE) --out _build/reproduce \
+	$(BIN)/python -m lowrank_nb.book.sweep --fig $(FIG) --scale $(SCALE) --out _build/reproduce \
 		$(if $(SCHEDULER),--scheduler $(SCHEDULER),)

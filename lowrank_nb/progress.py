@@ -1,26 +1,11 @@
-"""A progress bar for long sweeps that stays out of the static book."""
+"""Old import path, kept so that existing code runs.
 
-from __future__ import annotations
+``import lowrank_nb.progress`` gives the very same module object as
+``import lowrank_nb.book.progress``.
+"""
 
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+import sys
 
-from .widgets import precompute_enabled
+from lowrank_nb.book import progress as _module
 
-__all__ = ["track"]
-
-T = TypeVar("T")
-
-
-def track(iterable: Iterable[T], desc: str = "", total: int | None = None) -> Iterator[T]:
-    """Iterate with a progress bar in a live session; silently during the book build.
-
-    In Jupyter the bar is a tqdm widget; in a terminal it is text on stderr. During the build
-    (``LOWRANK_NB_PRECOMPUTE=1``) no bar is drawn, so the HTML shows no stale progress bars.
-    """
-    if precompute_enabled():
-        yield from iterable
-        return
-    from tqdm.auto import tqdm
-
-    yield from tqdm(iterable, desc=desc, total=total, leave=False)
+sys.modules[__name__] = _module

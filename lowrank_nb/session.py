@@ -1,29 +1,11 @@
-"""The one call every notebook's Setup section makes."""
+"""Old import path, kept so that existing code runs.
 
-from __future__ import annotations
+``import lowrank_nb.session`` gives the very same module object as
+``import lowrank_nb.book.session``.
+"""
 
-import numpy as np
+import sys
 
-from ._validate import check_int
-from .plotting import use_book_style
-from .threads import pin_blas_threads
+from lowrank_nb.book import session as _module
 
-__all__ = ["setup_notebook"]
-
-
-def setup_notebook(seed: int) -> np.random.Generator:
-    """Pin BLAS threads to 1, apply the book's figure style and return a seeded generator.
-
-    Parameters
-    ----------
-    seed : int >= 0
-        Seed of the chapter's ``np.random.default_rng``.
-
-    Returns
-    -------
-    numpy.random.Generator
-    """
-    seed = check_int(seed, "seed", minimum=0)
-    pin_blas_threads(1)
-    use_book_style()
-    return np.random.default_rng(seed)
+sys.modules[__name__] = _module

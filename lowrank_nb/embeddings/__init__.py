@@ -7,8 +7,12 @@ Further submodules hold the constructions of later sections (Hadamard powers, sq
 distances, tensors); import them from their submodule.
 """
 
-from .jl import jl_factors, jl_sketch, realised_jl_error
-from .taylor import multi_indices, taylor_factors_1d, taylor_factors_exp_inner
+from lowrank_nb.papers.budzinskiy.embeddings.jl import jl_factors, jl_sketch, realised_jl_error
+from lowrank_nb.papers.budzinskiy.embeddings.taylor import (
+    multi_indices,
+    taylor_factors_1d,
+    taylor_factors_exp_inner,
+)
 
 __all__ = [
     "jl_factors",
