@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from lowrank_nb.cross_exact import (
+from lowrank_nb.papers.dengsong.cross_exact import (
     group_coefficients,
     lin_extreme_groups,
     prob_abs_below,

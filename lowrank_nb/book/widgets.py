@@ -24,7 +24,7 @@ import ipywidgets as W  # noqa: N812  (short alias keeps the widget tree readabl
 from matplotlib.figure import Figure
 
 from lowrank_nb.book.plotting import fig_to_png, plain_log_labels
-from lowrank_nb.book.progress import precompute_enabled
+from lowrank_nb.book.progress import PRECOMPUTE_ENV, precompute_enabled  # noqa: F401 (old home)
 
 __all__ = ["Explorer", "explore", "explorers", "precompute_enabled"]
 

@@ -33,6 +33,8 @@ def public_names(package: Path = PACKAGE) -> dict[str, list[str]]:
         if any(p.startswith("_") for p in parts[1:]):
             continue
         tree = ast.parse(path.read_text())
+        if (ast.get_docstring(tree) or "").startswith("Old import path"):
+            continue  # a compatibility path: its names are counted at their new home
         names = None
         for node in tree.body:
             if isinstance(node, ast.Assign) and any(
@@ -47,14 +49,33 @@ def public_names(package: Path = PACKAGE) -> dict[str, list[str]]:
     return out
 
 
+def old_paths() -> dict[str, set[str]]:
+    """``{new module: {old module, ...}}`` from the compatibility paths (shims and facades)."""
+    out: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        if not (ast.get_docstring(tree) or "").startswith("Old import path"):
+            continue
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        old = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("lowrank_nb"):
+                for alias in node.names:
+                    new = f"{node.module}.{alias.name}" if alias.asname == "_module" \
+                        or alias.asname == "_core" else node.module
+                    out.setdefault(new, set()).add(old)
+    return out
+
+
 def _defined_in(module: str, name: str) -> str:
     """The module whose source defines ``name`` (a package re-export points to its source)."""
     base = PACKAGE.parent.joinpath(*module.split("."))
     if base.is_dir():
-        for path in sorted(base.glob("*.py")):
+        for path in sorted(base.rglob("*.py")):
             if re.search(rf"^(?:def|class) {re.escape(name)}\b|^{re.escape(name)}\s*=",
                          path.read_text(), re.M):
-                return f"{module}.{path.stem}"
+                rel = path.relative_to(PACKAGE.parent).with_suffix("")
+                return ".".join(rel.parts)
     return module
 
 
@@ -62,9 +83,14 @@ def untested(tests: Path = ROOT / "tests") -> list[str]:
     """``module.name`` for every public name that no test file names with its module."""
     texts = [p.read_text() for p in sorted(tests.rglob("*.py")) if "tools" not in p.parts]
     missing = []
+    aliases = old_paths()
     for module, names in public_names().items():
         for name in names:
-            homes = {*module.split(".")[1:], *_defined_in(module, name).split(".")[1:]}
+            home = _defined_in(module, name)
+            olds = aliases.get(module, set()) | aliases.get(home, set())
+            homes = {*module.split(".")[1:], *home.split(".")[1:],
+                     *(p for old in olds for p in old.split(".")[1:])}
+            homes -= {"core", "papers", "book", "__init__"}
             word = re.compile(rf"\b{re.escape(name)}\b")
             if not any(word.search(t) and any(re.search(rf"\b{h}\b", t) for h in homes)
                        for t in texts):
