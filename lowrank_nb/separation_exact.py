@@ -6,7 +6,7 @@ had no oracle; this module supplies one.
 
 Why it is exact. With ``X = I_d`` the score of rows ``i, j`` is
 ``ln n (a^2 [i = j = j3] + b^2 [same class] + c^2)``, so the attention output has at most
-``d`` distinct rows: the spike row ``j3``, the other rows of its class ``k3`` and one row per
+``d - 1`` distinct rows: the spike row ``j3``, the other rows of its class ``k3`` and one row per
 other class ``k``, which differs from the others only in *which* Type-II column is its own.
 Hence the set of distinct rows is invariant under any permutation of the ``d - 3`` Type-II
 columns other than ``k3`` (it only permutes the rows), and whether some row crosses ``tau``
