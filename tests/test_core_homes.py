@@ -49,3 +49,19 @@ def test_validate_names_the_parameter_and_its_range() -> None:
     validate.check_same_width(np.ones((2, 3)), np.ones((4, 3)), "A", "B")
     with pytest.raises(ValueError, match="A and B"):
         validate.check_same_width(np.ones((2, 3)), np.ones((4, 2)), "A", "B")
+
+
+def test_check_real_names_the_parameter_and_its_range() -> None:
+    assert validate.check_real(0.5, "a1", 0.0, 1.0) == 0.5
+    with pytest.raises(ValueError, match=r"a1 must be finite and lie in \[0.0, 1.0\]"):
+        validate.check_real(1.5, "a1", 0.0, 1.0)
+    with pytest.raises(TypeError, match="a1 must be a real number"):
+        validate.check_real(True, "a1")
+
+
+def test_separation_exports_the_exact_identity_oracle() -> None:
+    from lowrank_nb import separation
+    from lowrank_nb.papers.dengsong import separation_exact
+
+    assert separation.exact_success_self_identity is \
+        separation_exact.exact_success_self_identity

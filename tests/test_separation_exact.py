@@ -1,4 +1,4 @@
-"""Tests for lowrank_nb.separation_exact (the X = I_d oracle of Deng et al., Appendix E)."""
+"""Tests for the X = I_d oracle of Deng et al., Appendix E (papers.dengsong.separation_exact)."""
 
 import itertools
 import math

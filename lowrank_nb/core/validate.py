@@ -18,6 +18,7 @@ __all__ = [
     "check_int",
     "check_positive",
     "check_probability",
+    "check_real",
     "check_rng",
     "check_same_width",
 ]
@@ -115,3 +116,13 @@ def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
         f"{name} must be a numpy.random.Generator or a non-negative int seed, "
         f"got {type(rng).__name__}"
     )
+
+
+def check_real(value: Any, name: str, lo: float = -np.inf, hi: float = np.inf) -> float:
+    """Return ``value`` as a float in ``[lo, hi]``; a bool, NaN or out-of-range value raises."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not (np.isfinite(value) and lo <= value <= hi):
+        raise ValueError(f"{name} must be finite and lie in [{lo}, {hi}], got {value}")
+    return value

@@ -31,6 +31,12 @@ from scipy.special import gammaln
 
 from lowrank_nb.core.softmax import softmax_rows
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
+from lowrank_nb.core.validate import check_real as _check_real
+from lowrank_nb.papers.dengsong._common import EVENTS
+from lowrank_nb.papers.dengsong.separation_exact import (  # noqa: F401 (one namespace)
+    exact_fire_probs_self_identity,
+    exact_success_self_identity,
+)
 
 __all__ = [
     "attention_layer",
@@ -62,20 +68,9 @@ __all__ = [
     "toy_sum_sq_approx",
 ]
 
-EVENTS = ("exp_D1", "lin_D1", "exp_D0", "lin_D0")
-"""(network, dataset) pairs; the *correct* outcome is F > 0 for exp_D1 and F = 0 otherwise."""
 
 
 # ---------------------------------------------------------------- small building blocks
-
-
-def _check_real(value: Any, name: str, lo: float = -np.inf, hi: float = np.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not (np.isfinite(value) and lo <= value <= hi):
-        raise ValueError(f"{name} must be finite and lie in [{lo}, {hi}], got {value}")
-    return value
 
 
 def paper_m(n: int, delta: float = 0.01, C: float = 1.0, floor: int | None = None,
