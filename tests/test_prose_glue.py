@@ -3,8 +3,8 @@ import ast
 import numpy as np
 import pytest
 
-from lowrank_nb import prose_glue
-from lowrank_nb.prose_glue import plain
+from lowrank_nb.book import prose_glue
+from lowrank_nb.book.prose_glue import plain
 
 
 def test_plain_unwraps_numpy_scalars_so_the_repr_parses():
