@@ -236,8 +236,8 @@ def scan_notebooks(srcdir: Path, docnames: set[str]) -> dict[str, dict]:
                 for m in re.finditer(r"""["']note-([a-z]+)-([\w.-]+)["']""", text):
                     note_keys.add((m.group(1), m.group(2)))
                 # f"note-<paper>-{item}" in a loop: a note for each of the cell's items
-                for paper in re.findall(r"""f["']note-([a-z]+)-\{""", text):
-                    note_keys |= {k for k in slugs if k[0] == paper}
+                for paper, stem in re.findall(r"""f["']note-([a-z]+)-([\w.-]*)\{""", text):
+                    note_keys |= {k for k in slugs if k[0] == paper and k[1].startswith(stem)}
                 match = re.search(r"setup_notebook\(\s*(?:seed\s*=\s*)?(\d+)", text)
                 seed = seed if match is None else int(match.group(1))
             else:
