@@ -54,3 +54,15 @@ def test_read_scales_collects_every_chapter(tmp_path: Path) -> None:
         "scale-dengsong-figure-4": _record(value), "other": _record(1)}))
     found = scale.read_scales(tmp_path, ["book/part5/a", "book/part5/missing"])
     assert [(s["figure"], s["doc"]) for s in found] == [("figure-4", "book/part5/a")]
+
+
+def test_api_usage_reads_package_imports_and_resolves_old_paths() -> None:
+    import lowrank_api as api
+
+    assert api.chapter_imports("from lowrank_nb.relu import relu_svd, nlra_objective\nx = 1") == [
+        ("lowrank_nb.relu", "relu_svd"), ("lowrank_nb.relu", "nlra_objective")]
+    assert api.chapter_imports("%timeit f()") == []
+    assert api._real_name("lowrank_nb.separation.self_success") == \
+        "lowrank_nb.papers.dengsong.separation.self_success"
+    assert api._real_name("lowrank_nb.separation.EVENTS") == api.EXISTS
+    assert api._real_name("lowrank_nb.separation.no_such_function") is None

@@ -28,9 +28,9 @@ def softmax_rows(S: np.ndarray) -> np.ndarray:
 
     References
     ----------
-    S. Budzinskiy, "When big data actually are low-rank ...", §1.3; Y. Deng, Z. Song, K. Yuan,
-    T. Zhou, "Why softmax attention outperforms linear attention", Definition of softmax
-    attention.
+    S. Budzinskiy, "When big data actually are low-rank ...", §1.3; Y. Deng, Z. Song,
+    K. Yuan and T. Zhou, "Why softmax attention outperforms linear attention", Definition of
+    softmax attention.
     """
     Sa = check_array(S, "S")
     E = np.exp(Sa - Sa.max(axis=1, keepdims=True))

@@ -445,7 +445,7 @@ def optimal_lift(Q: np.ndarray, W: np.ndarray) -> np.ndarray:
 
     References
     ----------
-    Vodrahalli et al. (2022), Theorem 3.3 / A.12 (beta_i* = |W_i| sqrt(h)(rho_i), eq. (4)).
+    Vodrahalli et al. (2022), Theorem 3.3 / A.12 (``beta_i* = |W_i| sqrt(h)(rho_i)``, eq. (4)).
     """
     Qa, Wa = _check_q(Q, W)
     C = Qa.T @ Wa
