@@ -38,6 +38,7 @@ __all__ = [
     "available_chapters",
     "build_app_notebook",
     "main",
+    "render_glue",
     "resolve_chapter",
     "voila_command",
     "write_app",
@@ -110,6 +111,66 @@ def resolve_chapter(chapter: str, book: Path = BOOK) -> Path:
     return book / f"{name}.ipynb"
 
 
+_GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")
+# Runs first in the app kernel: every value the chapter glues is also kept in _LR_GLUED, so the
+# Explore prose can show it (the Jupyter renderer knows no glue roles).
+_GLUE_RECORDER = """%%capture
+import myst_nb as _lr_myst_nb
+
+_LR_GLUED = {}
+_lr_glue = _lr_myst_nb.glue
+
+
+def _lr_record(name, variable, display=True):
+    _LR_GLUED[name] = variable
+    return _lr_glue(name, variable, display)
+
+
+_lr_myst_nb.glue = _lr_record
+"""
+
+
+def render_glue(text: str, values: dict[str, object]) -> str:
+    """Replace ``{glue:text}`key:fmt``` roles by the glued values, formatted.
+
+    Parameters
+    ----------
+    text : str
+        Markdown with myst-nb glue roles.
+    values : dict
+        Glued values by key (a key missing there raises ``KeyError`` naming it).
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    myst-nb documentation, "Glue variables into your pages" (the ``glue:text`` role).
+    """
+    def value(match: re.Match[str]) -> str:
+        key, spec = match.group(1), match.group(2) or ""
+        if key not in values:
+            raise KeyError(f"no value glued under {key!r}")
+        return format(values[key], spec)
+
+    return _GLUE_ROLE.sub(value, text)
+
+
+def _explore_markdown(text: str) -> nbformat.NotebookNode:
+    """A markdown cell, or, if it has glue roles, a code cell that renders it with the values."""
+    if not _GLUE_ROLE.search(text):
+        return nbformat.v4.new_markdown_cell(_demyst(text))
+    protected = _GLUE_ROLE.sub(lambda m: "\0" + m.group(0)[1:], text)
+    template = _demyst(protected).replace("\0", "{")
+    cell = nbformat.v4.new_code_cell(
+        "from IPython.display import Markdown, display\n\n"
+        "from lowrank_nb.book.app import render_glue\n\n"
+        f"display(Markdown(render_glue({template!r}, _LR_GLUED)))")
+    cell.metadata["tags"] = ["hide-input"]
+    return cell
+
+
 def _demyst(text: str) -> str:
     """MyST roles the Jupyter renderer does not know: keep their text, drop link targets."""
 
@@ -179,7 +240,7 @@ def build_app_notebook(chapter: str, book: Path = BOOK) -> nbformat.NotebookNode
                 section = sec
                 seen_explore |= sec == EXPLORE
                 if sec == EXPLORE and text.strip():
-                    shown.append(nbformat.v4.new_markdown_cell(_demyst(text)))
+                    shown.append(_explore_markdown(text))
         elif cell.cell_type == "code":
             if section == EXPLORE:
                 shown.append(nbformat.v4.new_code_cell(cell.source))
@@ -197,7 +258,8 @@ def build_app_notebook(chapter: str, book: Path = BOOK) -> nbformat.NotebookNode
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                   "language": "python"},
                    "language_info": {"name": "python"}}
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\n{note}"), *hidden, *shown]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\n{note}"),
+                nbformat.v4.new_code_cell(_GLUE_RECORDER), *hidden, *shown]
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"app-{i}"
     nbformat.validate(nb)
