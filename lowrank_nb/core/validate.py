@@ -101,13 +101,15 @@ def check_same_width(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
 def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
     """Return a ``numpy.random.Generator``; an int seeds a new one.
 
-    ``None`` gives an unseeded generator (fresh entropy). The book itself always passes a
-    seeded ``np.random.default_rng`` so that every figure is reproducible.
+    ``None`` is refused: a result that depends on randomness is never silently unseeded (pass
+    ``np.random.default_rng(seed)``, a seed, or, to ask for fresh entropy on purpose,
+    ``np.random.default_rng()``).
     """
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None:
-        return np.random.default_rng()
+        raise ValueError(f"{name} is required: pass a numpy.random.Generator or an int seed "
+                         "(results that depend on randomness are never silently unseeded)")
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if int(rng) < 0:
             raise ValueError(f"{name} seed must be >= 0, got {rng}")
