@@ -380,12 +380,15 @@ _AXIS = {1: "m", 2: "n", 3: "r"}
 
 #: Grids of the committed data file ``book/data/ap_scale.json`` (``make ap-scale``): "ratio" is
 #: the SVD/AP ratio against n up to 1024 (the paper's sizes are unknown; this is a guess at
-#: them), "onset" the small-rank failure of the published random start.
+#: them), "onset" the small-rank failure of the published random start, "size" the growth of
+#: the error with n at fixed rank (Figure 2's polylog(n - r) against a power law).
 AP_SCALE_GRIDS: dict[str, dict[str, list]] = {
     "ratio": {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
               "n": [128, 256, 512, 1024], "m": [128], "r": [64], "seed": [0, 1, 2]},
-    "onset": {"function": ["f1", "f2"], "scheme": ["symmetric"], "n": [100, 200, 300, 500, 1000],
-              "m": [100], "r": [1, 2, 3, 4, 8], "seed": [0, 1, 2]},
+    "onset": {"function": ["f1", "f2"], "scheme": ["symmetric"], "n": [100, 200, 500, 1000],
+              "m": [100], "r": [1, 2, 4, 8], "seed": [0, 1, 2]},
+    "size": {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
+             "n": [32, 64, 128, 256, 512, 1024], "m": [64], "r": [8], "seed": [0, 1]},
 }
 
 
