@@ -193,7 +193,10 @@ def run_serial(
 def _cache_key(func: Callable, point: Mapping[str, Any]) -> str:
     from . import __version__
 
-    blob = json.dumps({"func": f"{func.__module__}.{func.__qualname__}", "version": __version__,
+    module = func.__module__
+    if module == "__main__" and func.__qualname__ in __all__:
+        module = "lowrank_nb.sweep"  # `python -m lowrank_nb.sweep` shares the library's cache
+    blob = json.dumps({"func": f"{module}.{func.__qualname__}", "version": __version__,
                        "point": point}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
@@ -341,8 +344,8 @@ class _ClientContext:
             obj.close()
 
 
-#: Grids for ``make reproduce``: "small" = the book's chapter, "paper" = a paper-scale guess
-#: (the paper does not state its grids; 5 trials as in §7.2).
+#: Grids for ``make reproduce``: "small" = the book's chapter, "paper" = OUR GUESS at the paper's
+#: scale (the paper states neither its sizes nor its grids; only the 5 trials of §7.2 are its).
 FIGURE_GRIDS: dict[tuple[int, str], list[tuple[Callable, dict]]] = {
     (1, "small"): [
         (matrix_point, {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
@@ -378,7 +381,8 @@ FIGURE_GRIDS: dict[tuple[int, str], list[tuple[Callable, dict]]] = {
 
 _AXIS = {1: "m", 2: "n", 3: "r"}
 
-#: Grids of the committed data file ``book/data/ap_scale.json`` (``make ap-scale``): "ratio" is
+#: Grids of the committed data file ``book/data/ap_scale.json``
+#: (``python -m lowrank_nb.sweep --ap-scale book/data/ap_scale.json``): "ratio" is
 #: the SVD/AP ratio against n up to 1024 (the paper's sizes are unknown; this is a guess at
 #: them), "onset" the small-rank failure of the published random start, "size" the growth of
 #: the error with n at fixed rank (Figure 2's polylog(n - r) against a power law).
