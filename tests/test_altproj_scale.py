@@ -78,3 +78,19 @@ def test_ap_scale_data_writes_provenance_and_uses_cache(tmp_path):
 
 def test_ap_scale_grids_reach_n_1024():
     assert max(AP_SCALE_GRIDS["ratio"]["n"]) == 1024 and max(AP_SCALE_GRIDS["size"]["n"]) == 1024
+
+
+def test_cache_key_is_shared_with_python_dash_m():
+    import types
+
+    from lowrank_nb import sweep
+
+    alias = types.FunctionType(ap_compare_point.__code__, ap_compare_point.__globals__,
+                               "ap_compare_point")
+    alias.__module__ = "__main__"  # as when run by `python -m lowrank_nb.sweep`
+    alias.__qualname__ = "ap_compare_point"
+    point = {"function": "f1", "scheme": "symmetric", "n": 8, "m": 2, "r": 1, "seed": 0}
+    assert sweep._cache_key(alias, point) == sweep._cache_key(ap_compare_point, point)
+    other = types.FunctionType(ap_compare_point.__code__, ap_compare_point.__globals__, "x")
+    other.__module__, other.__qualname__ = "__main__", "not_in_sweep"
+    assert sweep._cache_key(other, point) != sweep._cache_key(ap_compare_point, point)
