@@ -389,7 +389,7 @@ _AXIS = {1: "m", 2: "n", 3: "r"}
 AP_SCALE_GRIDS: dict[str, dict[str, list]] = {
     "ratio": {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
               "n": [128, 256, 512, 1024], "m": [128], "r": [64], "seed": [0, 1, 2]},
-    "onset": {"function": ["f1", "f2"], "scheme": ["symmetric"], "n": [100, 200, 500, 1000],
+    "onset": {"function": ["f1", "f2"], "scheme": ["symmetric"], "n": [100, 200, 500],
               "m": [100], "r": [1, 2, 4, 8], "seed": [0, 1, 2]},
     "size": {"function": ["f1", "f2"], "scheme": ["symmetric", "independent"],
              "n": [32, 64, 128, 256, 512, 1024], "m": [64], "r": [8], "seed": [0, 1]},
