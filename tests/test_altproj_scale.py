@@ -94,3 +94,16 @@ def test_cache_key_is_shared_with_python_dash_m():
     other = types.FunctionType(ap_compare_point.__code__, ap_compare_point.__globals__, "x")
     other.__module__, other.__qualname__ = "__main__", "not_in_sweep"
     assert sweep._cache_key(other, point) != sweep._cache_key(ap_compare_point, point)
+
+
+def test_committed_data_file_matches_the_grids():
+    from pathlib import Path
+
+    from lowrank_nb.sweep import grid_points
+
+    data = json.loads((Path(__file__).resolve().parents[1] / "book/data/ap_scale.json")
+                      .read_text())
+    assert data["provenance"]["grids"] == {k: dict(v) for k, v in AP_SCALE_GRIDS.items()}
+    for name, grid in AP_SCALE_GRIDS.items():
+        keys = list(grid)
+        assert [{k: r[k] for k in keys} for r in data["rows"][name]] == grid_points(grid)
