@@ -33,6 +33,7 @@ help:
 	@echo "make bench      run benchmarks/ and print ratios"
 	@echo "make reproduce  FIG=1|2|3 SCALE=small|paper [SCHEDULER=tcp://host:8786]: Part II"
 	@echo "                figures with Dask, to _build/reproduce/"
+	@echo "make ap-scale   recompute book/data/ap_scale.json (Part II, AP at n <= 1024; slow)"
 	@echo "make clean      remove _build, .cache and the installed JavaScript"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -127,7 +128,10 @@ appcheck: env chromium
 FIG ?= 1
 SCALE ?= small
 SCHEDULER ?=
-.PHONY: reproduce
+.PHONY: reproduce ap-scale
+ap-scale: env
+	$(BIN)/python -m lowrank_nb.book.sweep --ap-scale book/data/ap_scale.json
+
 reproduce: env
 	$(BIN)/python -m lowrank_nb.book.sweep --fig $(FIG) --scale $(SCALE) --out _build/reproduce \
 		$(if $(SCHEDULER),--scheduler $(SCHEDULER),)

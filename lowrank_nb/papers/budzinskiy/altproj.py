@@ -32,6 +32,7 @@ __all__ = [
 AP_PARAMS: tuple[float, float, float, float] = (1e-2, 1e-3, 2.0 / 3.0, 2e-2)
 
 _METHODS = ("reference", "fast")
+_STARTS = ("random", "svd")
 
 
 @dataclass
@@ -230,6 +231,8 @@ def lrma_ap(
     c: tuple[float, float, float, float] = AP_PARAMS,
     oversampling: int = 10,
     power: int = 1,
+    start: str = "random",
+    guard: bool = False,
 ) -> APResult:
     """Max-norm rank-``r`` approximation by alternating projections with a bracket on eps.
 
@@ -256,6 +259,15 @@ def lrma_ap(
         Record ``eps``, ``err``, ``eps1``, ``eps2`` per step.
     c : (c1, c2, c3, c4)
         Hyperparameters, default (1e-2, 1e-3, 2/3, 2e-2) as published.
+    start : {"random", "svd"}
+        "random" (default): the published Gaussian start ``randn / sqrt(r)``. "svd": start from
+        the rank-``r`` truncated SVD of ``F`` (one full SVD), so the upper bracket begins at the
+        SVD error and the result can never be worse than it. Beyond the paper; only with
+        ``method="fast"`` (the reference method keeps the published start).
+    guard : bool
+        Beyond the paper, only with ``method="fast"``: if the search ends worse than the
+        truncated SVD or the zero matrix, return the better of those instead (``steps`` and
+        ``levels`` still count the search).
 
     Returns
     -------
@@ -277,6 +289,10 @@ def lrma_ap(
     check_int(oversampling, "oversampling", minimum=0)
     check_int(power, "power", minimum=0)
     c1, c2, c3, c4 = check_ap_params(c)
+    if start not in _STARTS:
+        raise ValueError(f"start must be one of {_STARTS}, got {start!r}")
+    if method == "reference" and (start != "random" or guard):
+        raise ValueError("the reference method keeps the published random start and no guard")
 
     U = rng.standard_normal((n1, r)) / np.sqrt(r)
     V = rng.standard_normal((n2, r)) / np.sqrt(r)
@@ -284,6 +300,13 @@ def lrma_ap(
         project = _full_projector(r)
     else:
         project = _FastProjector(n2, r, rng, oversampling, power)
+    svd_uv = None
+    if start == "svd" or guard:
+        W, s, Zt = _svd(F)
+        svd_uv = (W[:, :r] * s[:r], Zt[:r].T)
+    if start == "svd":
+        U, V = svd_uv
+        project.basis = np.linalg.qr(Zt[: project.k].T)[0]  # warm start from F's row space
 
     def step(C: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
         U, V = project(C)
@@ -293,6 +316,13 @@ def lrma_ap(
     # iterate and the clip of the next step (the two GEMMs of the original coincide).
     best, search = bracket_search(F, (U, V), U @ V.T - F, step, max_steps=max_steps,
                                   c=(c1, c2, c3, c4), trace=trace)
+    if guard:
+        fmax = float(np.max(np.abs(F)))
+        err_svd = float(np.max(np.abs(F - svd_uv[0] @ svd_uv[1].T)))
+        for err, uv in ((err_svd, svd_uv), (fmax, (np.zeros((n1, r)), np.zeros((n2, r))))):
+            if err < search["error"]:
+                best = uv
+                search["error"], search["rel_error"] = err, (err / fmax if fmax > 0 else 0.0)
     return APResult(U=best[0], V=best[1], method=method, **search)
 
 
