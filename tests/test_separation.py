@@ -196,7 +196,7 @@ def test_self_success_resample_idx_and_share_y_false():
     with pytest.raises(ValueError, match="multiple of d - 2"):
         S.self_success(200, 21, 15)
     with pytest.raises(ValueError, match="X must be"):
-        S.self_success(200, 22, 15, X="zeros")
+        S.self_success(200, 22, 15, X="zeros", rng=rng)
 
 
 class _FixedIndexRng(np.random.Generator):
