@@ -3,7 +3,7 @@ computations, and bad inputs.
 
 Modules: lowrank_nb.core.derivatives, lowrank_nb.papers.budzinskiy.profiles,
 lowrank_nb.papers.budzinskiy.attention_features, lowrank_nb.papers.budzinskiy.eps_rank_scan,
-lowrank_nb.papers.budzinskiy.hadamard_lab.
+lowrank_nb.papers.budzinskiy.hadamard_lab, lowrank_nb.papers.budzinskiy.rff_errors.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 
 from lowrank_nb.core.certify import eps_rank_lower_bound
 from lowrank_nb.core.derivatives import sup_derivatives
+from lowrank_nb.core.kernels import spectral_sample
 from lowrank_nb.core.sampling import sample_ball, sample_sphere
 from lowrank_nb.papers.budzinskiy.attention_features import random_feature_errors, sphere_tokens
 from lowrank_nb.papers.budzinskiy.embeddings.distance import taylor_coefficients
@@ -27,6 +28,7 @@ from lowrank_nb.papers.budzinskiy.eps_rank_scan import eps_rank_scan
 from lowrank_nb.papers.budzinskiy.hadamard_lab import hadamard_power_errors, sphere_sketch_lab
 from lowrank_nb.papers.budzinskiy.profiles import f1_profile
 from lowrank_nb.papers.budzinskiy.refutation import counterexample_matrix, counterexample_points
+from lowrank_nb.papers.budzinskiy.rff_errors import rff_max_errors
 
 
 # ----------------------------------------------------------------------------- derivatives
@@ -207,3 +209,28 @@ def test_sphere_sketch_lab_bad_input() -> None:
         sphere_sketch_lab(5, 3, 0, 2, rng=0)
     with pytest.raises(TypeError, match="rng"):
         sphere_sketch_lab(5, 3, 4, 2, rng=None)
+
+
+# ----------------------------------------------------------------------------- RFF errors
+def test_rff_max_errors_against_cosine_means() -> None:
+    X, Y = sample_ball(12, 4, rng=0), sample_ball(9, 4, rng=1)
+    errs, dev = rff_max_errors(X, Y, 32, "cauchy", 3, rng=8)
+    assert errs.shape == (3,) and dev < 1e-12  # unit rows: cos^2 + sin^2 = 1 (rounding only)
+    g = np.random.default_rng(8)
+    diff = X[:, None, :] - Y[None, :, :]
+    F = 1.0 / (1.0 + (diff**2).sum(-1))  # the Cauchy kernel, written out
+    for e in errs:
+        Om = spectral_sample("cauchy", 4, 32, g)  # the frequencies of one trial
+        approx = np.cos(np.einsum("ija,ak->ijk", diff, Om)).mean(-1)  # (1/rho) sum cos(w'(x-y))
+        # 1e-12: cos(a - b) = cos a cos b + sin a sin b, rounding only.
+        assert abs(e - np.abs(F - approx).max()) <= 1e-12
+
+
+def test_rff_max_errors_bad_input() -> None:
+    X = sample_ball(4, 2, rng=0)
+    with pytest.raises(ValueError, match="kernel"):
+        rff_max_errors(X, X, 4, "laplace", 1, rng=0)
+    with pytest.raises(ValueError, match="trials"):
+        rff_max_errors(X, X, 4, "gaussian", 0, rng=0)
+    with pytest.raises(TypeError, match="rng"):
+        rff_max_errors(X, X, 4, "gaussian", 1, rng=None)
