@@ -18,7 +18,12 @@ from lowrank_nb.core.certify import eps_rank_lower_bound
 from lowrank_nb.core.derivatives import sup_derivatives
 from lowrank_nb.core.kernels import spectral_sample
 from lowrank_nb.core.sampling import sample_ball, sample_sphere
-from lowrank_nb.papers.budzinskiy.attention_features import random_feature_errors, sphere_tokens
+from lowrank_nb.papers.budzinskiy.attention_features import (
+    feature_moments,
+    random_feature_errors,
+    sphere_tokens,
+    trig_transfer_errors,
+)
 from lowrank_nb.papers.budzinskiy.embeddings.distance import taylor_coefficients
 from lowrank_nb.papers.budzinskiy.embeddings.hadamard import (
     hadamard_power_factors,
@@ -125,6 +130,65 @@ def test_random_feature_errors_bad_input() -> None:
         random_feature_errors(8, 4, 1.0, 4, rng=None)
     with pytest.raises(TypeError, match="theory_norm"):
         random_feature_errors(8, 4, 1.0, 4, rng=0, theory_norm="yes")
+
+
+def test_feature_moments_against_gauss_hermite() -> None:
+    # omega^T z ~ N(0, |z|^2): each moment is a 1-D Gaussian integral, done by Gauss-Hermite.
+    x, w = np.polynomial.hermite_e.hermegauss(150)
+    w = w / math.sqrt(2 * math.pi)
+    for q, k in ((np.array([0.5, 0.0]), np.array([0.3, 0.4])),
+                 (np.array([0.6, -0.2]), np.array([-0.6, 0.2])),
+                 (np.array([0.7, 0.1]), np.array([0.7, 0.1]))):
+        ex = feature_moments(q, k)
+        half = (q @ q + k @ k) / 2
+        sp, sm = np.linalg.norm(q + k), np.linalg.norm(q - k)
+        y_pos = np.exp(sp * x - half)
+        y_trig = np.exp(half) * np.cos(sm * x)
+        for name, y in (("pos", y_pos), ("trig", y_trig)):
+            want = [w @ y**p for p in (1, 2, 4)]
+            # 1e-10 relative: 150 Gauss-Hermite nodes integrate these entire integrands
+            np.testing.assert_allclose(ex[name], want, rtol=1e-10)
+            m1, m2, _ = ex[name]
+            rv = ex["relvar"][0 if name == "pos" else 1]
+            assert abs(rv - (m2 / m1**2 - 1)) <= 1e-12 * (1 + rv)
+        assert abs(ex["pos"][0] - math.exp(q @ k)) <= 1e-14 * math.exp(q @ k)  # unbiased
+
+
+def test_feature_moments_bad_input() -> None:
+    with pytest.raises(ValueError, match="same length"):
+        feature_moments(np.zeros(3), np.zeros(2))
+    with pytest.raises(ValueError, match="ndim"):
+        feature_moments(np.zeros((2, 2)), np.zeros((2, 2)))
+
+
+def test_trig_transfer_errors_against_direct_formulas() -> None:
+    n, m, scale, rho = 30, 8, 0.5, 64
+    realised, sharp, spec = trig_transfer_errors(n, m, scale, rho, rng=21)
+    g = np.random.default_rng(21)  # draw order: Q, K, V, Omega
+    R = math.sqrt(scale * math.sqrt(m))
+    Q, K = sample_sphere(n, m, R=R, rng=g), sample_sphere(n, m, R=R, rng=g)
+    V = g.standard_normal((n, m))
+    Om = g.standard_normal((m, rho))
+    A = np.exp(Q @ K.T / math.sqrt(m))
+    q, k = Q / m**0.25, K / m**0.25
+    feats = [np.exp(0.5 * (x**2).sum(1))[:, None]
+             * np.hstack([np.cos(x @ Om), np.sin(x @ Om)]) / math.sqrt(rho) for x in (q, k)]
+    G = feats[0] @ feats[1].T
+    att = [(M_ @ V) / M_.sum(1)[:, None] for M_ in (G, A)]
+    delta = np.abs(A - G).max()
+    width = (V.max(0) - V.min(0)).max()
+    # 1e-10 relative: the same quantities summed in a different order
+    assert abs(realised - np.abs(att[0] - att[1]).max()) <= 1e-10 * realised
+    assert abs(sharp - delta * width / (A.mean(1).min() - delta)) <= 1e-10 * sharp
+    assert abs(spec - 2 * delta * np.abs(V).max() / (A.min() - delta)) <= 1e-10 * spec
+    assert realised <= sharp <= spec
+
+
+def test_trig_transfer_errors_bad_input() -> None:
+    with pytest.raises(ValueError, match="rho"):
+        trig_transfer_errors(8, 4, 0.5, 0, rng=0)
+    with pytest.raises(TypeError, match="rng"):
+        trig_transfer_errors(8, 4, 0.5, 8, rng=None)
 
 
 # ----------------------------------------------------------------------------- eps-rank scan
