@@ -331,7 +331,7 @@ def test_lfai_result_shapes_and_history() -> None:
     assert res.U.shape == (6, 2) and res.V.shape == (5, 2) and res.history.shape == (3,)
     assert np.all(np.isfinite(res.history)) and np.all(res.history >= 0)
     with pytest.raises(ValueError, match="r must"):
-        relu.lfai_adam(W, 0)
+        relu.lfai_adam(W, 0, rng=np.random.default_rng(0))
 
 
 # ----------------------------------------------------------------------------- separation

@@ -126,8 +126,8 @@ def test_lift_column_orthogonal_to_subspace() -> None:
 def test_relu_svd_backends_agree_and_guard() -> None:
     W = _unit_gaussian(9, 27, 4)
     for r in (1, 2, 3, 4):
-        a = relu.relu_svd(W, r, backend="numba")
-        b = relu.relu_svd(W, r, backend="numpy")
+        a = relu.relu_svd(W, r, method="numba")
+        b = relu.relu_svd(W, r, method="numpy")
         assert np.array_equal(a.Lambda, b.Lambda)
     # Counterexample C: enumeration picks the second singular direction.
     t = math.acos(math.sqrt(0.6))
@@ -139,6 +139,33 @@ def test_relu_svd_backends_agree_and_guard() -> None:
         relu.relu_svd(_unit_gaussian(30, 40, 0), 10, max_subsets=100)
     with pytest.raises(ValueError, match="method"):
         relu.relu_svd(W, 1, method="bogus")
+    with pytest.raises(ValueError, match="subspace"):
+        relu.relu_svd(W, 1, "bogus")
+
+
+def test_relu_svd_deprecated_keywords() -> None:
+    """backend= (old JIT switch) and method=<subspace> (old selector) still work, with a warning."""
+    W = _unit_gaussian(7, 18, 3)
+    ref = relu.relu_svd(W, 2, method="numpy")
+    with pytest.warns(DeprecationWarning, match="backend"):
+        old = relu.relu_svd(W, 2, backend="numpy")
+    assert np.array_equal(old.Lambda, ref.Lambda) and np.array_equal(old.Y, ref.Y)
+    with pytest.warns(DeprecationWarning, match="subspace"):
+        old_sel = relu.relu_svd(W, 2, method="greedy")
+    assert np.array_equal(old_sel.Lambda, relu.relu_svd(W, 2, "greedy").Lambda)
+    with pytest.raises(ValueError, match="method"), pytest.warns(DeprecationWarning):
+        relu.relu_svd(W, 2, backend="cuda")
+
+
+def test_random_functions_require_rng() -> None:
+    W = relu.truncated_normal((8, 12), 0.3, np.random.default_rng(1))
+    with pytest.raises(TypeError, match="rng"):
+        relu.lfai_adam(W, 2, epochs=1, steps_per_epoch=2)
+    with pytest.raises(TypeError, match="rng"):
+        relu.fai_joint_adam([W], [relu.spectral_init(W, 2)], steps=1)
+    with pytest.raises(TypeError, match="rng"):
+        relu.nlra_refine(W, 2, restarts=1)
+    relu.nlra_refine(W, 2, maxiter=5)  # restarts = 0 is deterministic: no rng needed
 
 
 def test_refine_beats_alg3_on_counterexample_b() -> None:
@@ -179,7 +206,7 @@ def test_lfai_adam_decreases_and_validates() -> None:
                         n_eval=2000, rng=0)
     assert ws.history.shape == (2,) and np.all(np.isfinite(ws.history))
     with pytest.raises(ValueError, match="init"):
-        relu.lfai_adam(W, 3, "zeros")
+        relu.lfai_adam(W, 3, "zeros", rng=0)
 
 
 def test_joint_fai_and_network_mse() -> None:

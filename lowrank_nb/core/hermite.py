@@ -29,7 +29,7 @@ import numpy as np
 
 from lowrank_nb.core.validate import check_int
 
-__all__ = ["c_map", "hermite_coeffs", "orthonormal_hermite"]
+__all__ = ["c_map", "hermite_coeffs", "hermite_eval", "orthonormal_hermite"]
 
 Activation = Callable[[np.ndarray], np.ndarray]
 MAX_NODES = 250
@@ -67,6 +67,43 @@ def orthonormal_hermite(K: int, x: np.ndarray) -> np.ndarray:
     for ell in range(1, K):
         out[ell + 1] = (x * out[ell] - math.sqrt(ell) * out[ell - 1]) / math.sqrt(ell + 1)
     return out
+
+
+def hermite_eval(ell: int, x: np.ndarray, *, derivative: bool = False) -> np.ndarray:
+    """One orthonormal Hermite function ``h_ell = He_ell / sqrt(ell!)`` (or its derivative).
+
+    Evaluated through :mod:`numpy.polynomial.hermite_e` (Clenshaw on the coefficient vector),
+    a route independent of the recurrence in :func:`orthonormal_hermite`, so the two can check
+    each other. Fine for degrees up to a few tens; use :func:`orthonormal_hermite` beyond.
+
+    Parameters
+    ----------
+    ell : int in [0, 150]
+        Degree.
+    x : array_like, finite
+        Points.
+    derivative : bool, default False
+        Return ``h_ell'`` (which equals ``sqrt(ell) h_{ell-1}``, Definition A.2) instead.
+
+    Returns
+    -------
+    ndarray of x's shape
+
+    References
+    ----------
+    Vodrahalli et al. (2022), Definition A.2 (orthonormal Hermite basis, recurrence and
+    derivative identities).
+    """
+    ell = check_int(ell, "ell", minimum=0, maximum=150)
+    if not isinstance(derivative, (bool, np.bool_)):
+        raise TypeError(f"derivative must be a bool, got {type(derivative).__name__}")
+    xa = np.asarray(x, dtype=np.float64)
+    if not np.all(np.isfinite(xa)):
+        raise ValueError("x must be finite")
+    coef = np.eye(ell + 1)[ell]
+    if derivative:
+        coef = np.polynomial.hermite_e.hermeder(coef)
+    return np.polynomial.hermite_e.hermeval(xa, coef) / math.sqrt(math.factorial(ell))
 
 
 def _check_activation(activation: Activation) -> Activation:

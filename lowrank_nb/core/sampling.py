@@ -12,7 +12,7 @@ import numpy as np
 
 from lowrank_nb.core.validate import check_int, check_positive, check_rng
 
-__all__ = ["sample_ball", "sample_points", "sample_sphere"]
+__all__ = ["sample_ball", "sample_points", "sample_sphere", "unit_gaussian_columns"]
 
 
 def sample_sphere(
@@ -127,3 +127,34 @@ def sample_points(
     X = draw(n, m, R, rng)
     Y = X if scheme == "symmetric" else draw(n, m, R, rng)
     return X, Y
+
+
+def unit_gaussian_columns(d: int, m: int, *, rng: np.random.Generator) -> np.ndarray:
+    """A ``d x m`` matrix of i.i.d. N(0, 1) entries with every column scaled to unit norm.
+
+    The columns are uniform on the sphere ``S^{d-1}``. One ``rng.standard_normal((d, m))``
+    draw, so a seeded generator gives the same matrix as that call followed by the division.
+
+    Parameters
+    ----------
+    d, m : int >= 1
+        Rows (dimension of the sphere's ambient space) and columns.
+    rng : numpy.random.Generator
+        Required source of randomness.
+
+    Returns
+    -------
+    ndarray (d, m)
+
+    References
+    ----------
+    K. Vodrahalli et al., "Nonlinear initialization methods for low-rank neural networks"
+    (2022), Corollary 3.7 (spherical weights) and the captions of Figures 1 and 4 ("entries drawn
+    from N(0, 1), then normalise each column").
+    """
+    d = check_int(d, "d")
+    m = check_int(m, "m")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    W = rng.standard_normal((d, m))
+    return W / np.linalg.norm(W, axis=0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -601,13 +602,18 @@ def _enumerate_numba(P: np.ndarray, n2: np.ndarray, r: int) -> np.ndarray:  # pr
     return best
 
 
+_SUBSPACES = ("enumerate", "greedy", "topr")
+_METHODS = ("numba", "numpy")
+
+
 def relu_svd(
     W: np.ndarray,
     r: int,
-    method: str = "enumerate",
+    subspace: str = "enumerate",
     *,
+    method: str = "numba",
     max_subsets: int = 5_000_000,
-    backend: str = "numba",
+    backend: str | None = None,
 ) -> ReluSVDResult:
     """Algorithm 3 ("ReLU SVD") with the corrected per-column rescaling.
 
@@ -617,13 +623,17 @@ def relu_svd(
     ----------
     W : ndarray (d, m)
     r : int in [1, min(d, m)]
-    method : {"enumerate", "greedy", "topr"}
+    subspace : {"enumerate", "greedy", "topr"}
         ``enumerate`` scores all ``binom(min(d, m), r)`` subsets (Algorithm 3); ``greedy``
         adds one singular direction at a time; ``topr`` takes the top r (rescaled spectral).
+    method : {"numba", "numpy"}
+        Enumeration kernel (the book-wide JIT switch); the NumPy path is the reference.
+        For one release, ``method="enumerate" | "greedy" | "topr"`` (the old name of
+        ``subspace``) is still accepted with a ``DeprecationWarning``.
     max_subsets : int
         Size guard for ``enumerate``.
-    backend : {"numba", "numpy"}
-        Enumeration kernel; the NumPy path is the reference.
+    backend : {"numba", "numpy"}, optional
+        Deprecated alias of ``method`` (one release; ``DeprecationWarning``).
 
     Returns
     -------
@@ -639,16 +649,24 @@ def relu_svd(
     Vodrahalli et al. (2022), Theorem 3.3, Algorithm 3, Corollary 3.4.
     """
     Wa, r = _check_rank(W, r)
-    if method not in ("enumerate", "greedy", "topr"):
-        raise ValueError(f"method must be 'enumerate', 'greedy' or 'topr', got {method!r}")
-    if backend not in ("numba", "numpy"):
-        raise ValueError(f"backend must be 'numba' or 'numpy', got {backend!r}")
+    if isinstance(method, str) and method in _SUBSPACES:  # the old meaning of method=
+        warnings.warn("relu_svd(method=<subspace>) is deprecated; pass the subspace rule "
+                      "positionally or as subspace=", DeprecationWarning, stacklevel=2)
+        subspace, method = method, "numba"
+    if backend is not None:
+        warnings.warn("relu_svd(backend=...) is deprecated; use method=", DeprecationWarning,
+                      stacklevel=2)
+        method = backend
+    if subspace not in _SUBSPACES:
+        raise ValueError(f"subspace must be 'enumerate', 'greedy' or 'topr', got {subspace!r}")
+    if method not in _METHODS:
+        raise ValueError(f"method must be 'numba' or 'numpy', got {method!r}")
     max_subsets = check_int(max_subsets, "max_subsets", minimum=1)
     U, P, n2 = _subset_setup(Wa)
     k = P.shape[0]
-    if method == "topr":
+    if subspace == "topr":
         lam = np.arange(r)
-    elif method == "greedy":
+    elif subspace == "greedy":
         chosen: list[int] = []
         acc = np.zeros(P.shape[1])
         for _ in range(r):
@@ -664,7 +682,7 @@ def relu_svd(
             raise ValueError(
                 f"r gives binom({k}, {r}) = {count} subsets, above max_subsets = {max_subsets}"
             )
-        if backend == "numba":
+        if method == "numba":
             lam = _enumerate_numba(np.ascontiguousarray(P), n2, r)
         else:
             lam = _enumerate_numpy(P, n2, r)
@@ -687,6 +705,9 @@ def nlra_refine(
 
     The default start is the rescaled spectral solution (``relu_svd(..., "topr")``); each
     restart begins at the optimal lift onto a random subspace. The best value is returned.
+    With ``restarts = 0`` the result is deterministic and ``rng`` is not used; with
+    ``restarts > 0`` the random subspaces make ``rng`` required (a seeded Generator; ``None``
+    raises ``TypeError`` rather than silently drawing fresh entropy).
 
     Returns
     -------
@@ -704,6 +725,9 @@ def nlra_refine(
     if starts[0].shape != Wa.shape:
         raise ValueError(f"Y0 must have shape {Wa.shape}, got {starts[0].shape}")
     if restarts:
+        if rng is None:
+            raise TypeError("nlra_refine: restarts > 0 draws random subspaces, so rng "
+                            "(a numpy.random.Generator) is required")
         gen = check_rng(rng)
         starts += [optimal_lift(orthonormal_basis(gen.standard_normal((Wa.shape[0], r))), Wa)
                    for _ in range(restarts)]
@@ -792,7 +816,7 @@ def lfai_adam(
     n_pool: int | None = None,
     activation: str = "relu",
     n_eval: int = 20000,
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator,
 ) -> LFAIResult:
     """LFAI by Adam on Gaussian samples: Algorithm 1 (``init="baseline"``) or 2 (``"spectral"``).
 
@@ -903,7 +927,7 @@ def fai_joint_adam(
     lr: float = 5e-3,
     batch: int = 512,
     steps: int = 768,
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Definition 2.2: fit all low-rank layers of a ReLU chain jointly by Adam on N(0, I) inputs.
 
