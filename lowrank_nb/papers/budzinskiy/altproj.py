@@ -310,7 +310,9 @@ def lrma_ap(
 
     def step(C: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
         U, V = project(C)
-        return (U, V), U @ V.T
+        # C is not needed once projected: U V^T overwrites it (no n1 x n2 temporary; the same
+        # GEMM as ``U @ V.T``, so the same bits).
+        return (U, V), np.matmul(U, V.T, out=C)
 
     # The residual U V^T - F is formed once per step and serves both the max error of the
     # iterate and the clip of the next step (the two GEMMs of the original coincide).
@@ -326,6 +328,19 @@ def lrma_ap(
     return APResult(U=best[0], V=best[1], method=method, **search)
 
 
+def _max_abs(R: np.ndarray) -> float:
+    # max|R| without the n1 x n2 temporary of np.abs: two vectorised reductions, and exactly
+    # the same value (negation and max are exact; a NaN propagates through both).
+    return max(float(R.max()), -float(R.min()))
+
+
+def _residual_max(full: np.ndarray, F: np.ndarray, R: np.ndarray) -> float:
+    # R <- full - F in place (``full`` may be R itself) and return max|R|: the dense residual
+    # pass of one step, with no temporaries.
+    np.subtract(full, F, out=R)
+    return _max_abs(R)
+
+
 def bracket_search(
     F: np.ndarray,
     start: object,
@@ -339,8 +354,9 @@ def bracket_search(
     """The published bisection-like bracket on eps, shared by matrix AP and tensor-train QAP.
 
     ``start`` is the initial iterate (factors or TT cores) and ``R`` its residual
-    ``approximation - F``. ``step(C)`` projects ``C`` onto the low-rank set and returns the new
-    iterate and its full approximation. Returns the best iterate and the fields of
+    ``approximation - F``, a buffer that the search overwrites. ``step(C)`` projects ``C``
+    onto the low-rank set and returns the new iterate and its full approximation (which may
+    be written into ``C`` itself). Returns the best iterate and the fields of
     :class:`APResult` other than the factors and the method.
 
     References
@@ -349,7 +365,7 @@ def bracket_search(
     ``src/lrta_max.jl``).
     """
     c1, c2, c3, c4 = c
-    err_pre = float(np.max(np.abs(R)))
+    err_pre = _max_abs(R)
     eps1, eps2 = 0.0, err_pre
     best = start
     rec: dict[str, list[float]] = {"eps": [], "err": [], "eps1": [], "eps2": []}
@@ -366,8 +382,7 @@ def bracket_search(
             np.clip(R, -eps, eps, out=R)
             R += F  # C = F + clip(approximation - F): the projection onto B_eps(F)
             iterate, full = step(R)
-            R = full - F
-            err = float(np.max(np.abs(R)))
+            err = _residual_max(full, F, R)
             steps += 1
             if err < eps2:
                 eps2, best = err, iterate
