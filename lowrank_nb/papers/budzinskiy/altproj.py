@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg as sla
 
+from lowrank_nb.core.norms import _ball_excess_csr, _csr_sub_matmul, _csr_sub_rmatmul
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 
 __all__ = [
@@ -31,7 +32,10 @@ __all__ = [
 #: (c1, c2, c3, c4) of the author's published experiments (``ap_params`` in the Julia code).
 AP_PARAMS: tuple[float, float, float, float] = (1e-2, 1e-3, 2.0 / 3.0, 2e-2)
 
-_METHODS = ("reference", "fast")
+_METHODS = ("reference", "fast", "numba")
+
+#: Above this fraction of clipped entries the "numba" method clips densely (BLAS GEMMs win).
+SPARSE_FRACTION = 0.125
 _STARTS = ("random", "svd")
 
 
@@ -212,6 +216,34 @@ class _FastProjector:
         return (Q @ W[:, : self.r]) * s[: self.r], Zt[: self.r].T
 
 
+    def implicit(self, U: np.ndarray, V: np.ndarray, S: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """The same sketch for ``C = U V^T - S`` (S sparse, CSR), never forming C.
+
+        ``C @ Z = U (V^T Z) - S Z`` and ``C^T Q = V (U^T Q) - S^T Q``, each O((n1 + n2) r k +
+        nnz(S) k); equal to :meth:`__call__` on the dense C up to rounding.
+        """
+        Z = self.basis
+        for _ in range(self.power):
+            Q = np.linalg.qr(_op(U, V, S, Z, False))[0]
+            Z = np.linalg.qr(_op(V, U, S, Q, True))[0]
+        Q = np.linalg.qr(_op(U, V, S, Z, False))[0]
+        B = _op(V, U, S, Q, True).T  # Q^T C
+        W, s, Zt = _svd(B)
+        self.basis = Zt.T
+        return (Q @ W[:, : self.r]) * s[: self.r], Zt[: self.r].T
+
+
+def _op(A: np.ndarray, B: np.ndarray, S: tuple, X: np.ndarray, transpose: bool) -> np.ndarray:
+    # (A B^T - S) X, or (A B^T - S^T) X with transpose=True: the low-rank part by two thin
+    # GEMMs, the sparse part by a Numba scatter.
+    out = A @ (B.T @ X)
+    if transpose:
+        _csr_sub_rmatmul(*S, X, out)
+    else:
+        _csr_sub_matmul(*S, X, out)
+    return out
+
+
 def _full_projector(r: int):
     def project(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         W, s, Zt = _svd(C)
@@ -316,8 +348,25 @@ def lrma_ap(
 
     # The residual U V^T - F is formed once per step and serves both the max error of the
     # iterate and the clip of the next step (the two GEMMs of the original coincide).
+    ball_step = None
+    if method == "numba":
+        cap = int(SPARSE_FRACTION * n1 * n2)
+        current = [(U, V)]  # the factors of the iterate whose residual R holds
+
+        def ball_step(R: np.ndarray, eps: float) -> tuple[tuple[np.ndarray, np.ndarray],
+                                                          np.ndarray]:
+            indptr, indices, values, nnz = _ball_excess_csr(R, eps, cap)
+            if nnz < 0:  # too many clipped entries: the dense NumPy step of method="fast"
+                np.clip(R, -eps, eps, out=R)
+                R += F
+                current[0], full = step(R)
+                return current[0], full
+            Uc, Vc = current[0]
+            current[0] = project.implicit(Uc, Vc, (indptr, indices[:nnz], values[:nnz]))
+            return current[0], np.matmul(current[0][0], current[0][1].T, out=R)
+
     best, search = bracket_search(F, (U, V), U @ V.T - F, step, max_steps=max_steps,
-                                  c=(c1, c2, c3, c4), trace=trace)
+                                  c=(c1, c2, c3, c4), trace=trace, ball_step=ball_step)
     if guard:
         fmax = float(np.max(np.abs(F)))
         err_svd = float(np.max(np.abs(F - svd_uv[0] @ svd_uv[1].T)))
@@ -350,13 +399,16 @@ def bracket_search(
     max_steps: int,
     c: tuple[float, float, float, float],
     trace: bool,
+    ball_step=None,
 ) -> tuple[object, dict]:
     """The published bisection-like bracket on eps, shared by matrix AP and tensor-train QAP.
 
     ``start`` is the initial iterate (factors or TT cores) and ``R`` its residual
     ``approximation - F``, a buffer that the search overwrites. ``step(C)`` projects ``C``
     onto the low-rank set and returns the new iterate and its full approximation (which may
-    be written into ``C`` itself). Returns the best iterate and the fields of
+    be written into ``C`` itself). ``ball_step(R, eps)``, if given, replaces both projections
+    (the clip and ``step``) and returns what ``step`` returns.
+    Returns the best iterate and the fields of
     :class:`APResult` other than the factors and the method.
 
     References
@@ -379,9 +431,12 @@ def bracket_search(
         eps = 0.5 * (eps1 + eps2)
         levels += 1
         while steps < max_steps:
-            np.clip(R, -eps, eps, out=R)
-            R += F  # C = F + clip(approximation - F): the projection onto B_eps(F)
-            iterate, full = step(R)
+            if ball_step is None:
+                np.clip(R, -eps, eps, out=R)
+                R += F  # C = F + clip(approximation - F): the projection onto B_eps(F)
+                iterate, full = step(R)
+            else:  # the same two projections, fused by the caller
+                iterate, full = ball_step(R, eps)
             err = _residual_max(full, F, R)
             steps += 1
             if err < eps2:
