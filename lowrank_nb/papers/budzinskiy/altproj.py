@@ -5,7 +5,11 @@ The method of §7.1 alternates two Euclidean projections: onto the max-norm ball
 set of rank-``r`` matrices (a truncated SVD), inside a bisection-like search on ``eps``.
 ``method="reference"`` is a step-for-step port of the author's published ``lrma_ap`` with a
 full SVD per step; ``method="fast"`` replaces that SVD by a randomized range finder that is
-warm-started from the previous iterate's row space (not the paper's algorithm).
+warm-started from the previous iterate's row space (not the paper's algorithm);
+``method="numba"`` runs the same sketch without forming the clipped matrix: after the clip,
+``F + clip(U V^T - F) = U V^T - S`` with ``S`` nonzero only where the residual exceeds eps
+(a few percent of the entries), so the sketch costs O(nnz(S) k) on top of the one dense
+residual pass every step needs.
 """
 
 from __future__ import annotations
@@ -280,11 +284,15 @@ def lrma_ap(
     F : ndarray, shape (n1, n2), finite
     r : int in [1, min(n1, n2)]
     rng : numpy Generator or int seed
-        Drives the Gaussian start ``randn / sqrt(r)`` (and the sketch of ``method="fast"``).
-    method : {"reference", "fast"}
+        Drives the Gaussian start ``randn / sqrt(r)`` (and the sketch of "fast" and "numba").
+    method : {"reference", "fast", "numba"}
         "reference": full SVD per step, the published algorithm step for step.
         "fast": warm-started randomized range finder (``oversampling``, ``power``); not the
         paper's algorithm, but the same bracket and stopping rule.
+        "numba": the "fast" method with the clipped matrix kept implicit, ``U V^T - S`` with
+        ``S`` the sparse part of the residual beyond eps (Numba CSR kernels of
+        :mod:`lowrank_nb.core.norms`); the same iterates as "fast" up to rounding. When more
+        than ``SPARSE_FRACTION`` of the entries are clipped, that step is the dense "fast" one.
     max_steps : int >= 1
         Cap on projection steps (the original has none); the best iterate is returned.
     trace : bool
@@ -295,9 +303,9 @@ def lrma_ap(
         "random" (default): the published Gaussian start ``randn / sqrt(r)``. "svd": start from
         the rank-``r`` truncated SVD of ``F`` (one full SVD), so the upper bracket begins at the
         SVD error and the result can never be worse than it. Beyond the paper; only with
-        ``method="fast"`` (the reference method keeps the published start).
+        "fast" and "numba" (the reference method keeps the published start).
     guard : bool
-        Beyond the paper, only with ``method="fast"``: if the search ends worse than the
+        Beyond the paper, only with "fast" and "numba": if the search ends worse than the
         truncated SVD or the zero matrix, return the better of those instead (``steps`` and
         ``levels`` still count the search).
 
