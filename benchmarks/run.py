@@ -1,8 +1,10 @@
 """Run every ``benchmarks/bench_*.py`` and print ratios against a baseline from the same run.
 
 Each module defines ``run() -> list[dict]``; a row has ``name``, ``baseline`` and ``candidate``
-(seconds, medians over repeats), optional ``unit`` and ``note``. Timings are reported, never
-asserted. Usage: ``make bench`` or ``python benchmarks/run.py [substring ...]``.
+(seconds, medians over repeats), optional ``unit`` and ``note``; the printed ratio is the
+speed-up ``baseline / candidate``, except for rows with ``cost: True`` (a step against its
+floor), which print the cost ``candidate / baseline``. Timings are reported, never asserted.
+Usage: ``make bench`` or ``python benchmarks/run.py [substring ...]``.
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ def main(argv: list[str]) -> int:
         print(f"\n## {path.stem}  ({time.perf_counter() - start:.1f} s)")
         for row in rows:
             base, cand = row.get("baseline"), row.get("candidate")
-            ratio = f"{base / cand:8.2f}x" if base and cand else "        "
+            if row.get("cost") and base and cand:  # a cost against a floor: candidate / floor
+                ratio = f"{cand / base:5.2f}x floor"
+            else:
+                ratio = f"{base / cand:8.2f}x" if base and cand else "        "
             b = f"{base:.4g}" if base is not None else "-"
             c = f"{cand:.4g}" if cand is not None else "-"
             print(f"  {row['name']:<48} baseline {b:>10}  candidate {c:>10}  {ratio}"
