@@ -321,6 +321,40 @@ def _ball_excess_csr(R: np.ndarray, eps: float, cap: int):
 
 
 @njit(cache=True)
+def _residual_excess_csr(R: np.ndarray, F: np.ndarray, eps: float, cap: int):
+    # R <- R - F in place (R holds the approximation), max|R|, and the CSR of
+    # S = R - clip(R, -eps, eps) in the same pass: the residual pass of an AP step fused with
+    # the extraction for the next step (used when that step keeps the level eps). nnz = -1
+    # once more than cap entries exceed eps; R and the max are still complete then. The max
+    # is a plain ordered loop (no fastmath) that keeps a NaN once seen, like np.max.
+    n1, n2 = R.shape
+    indptr = np.empty(n1 + 1, np.int64)
+    indices = np.empty(cap, np.int64)
+    values = np.empty(cap)
+    nnz = 0
+    best = 0.0
+    indptr[0] = 0
+    for i in range(n1):
+        for j in range(n2):
+            e = R[i, j] - F[i, j]
+            R[i, j] = e
+            a = abs(e)
+            if a > best or a != a:
+                best = a
+            if nnz < 0 or not a > eps:  # a NaN is never "beyond eps", as in _ball_excess_csr
+                continue
+            if nnz == cap:
+                nnz = -1
+                continue
+            indices[nnz] = j
+            values[nnz] = e - eps if e > 0 else e + eps
+            nnz += 1
+        if nnz >= 0:
+            indptr[i + 1] = nnz
+    return best, indptr, indices, values, nnz
+
+
+@njit(cache=True)
 def _csr_sub_matmul(indptr, indices, values, Z, out):
     # out -= S @ Z for S in CSR (n1 x n2) and Z (n2 x k); rows of Z and out are contiguous.
     k = Z.shape[1]

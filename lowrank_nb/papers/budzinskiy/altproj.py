@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg as sla
 
-from lowrank_nb.core.norms import _ball_excess_csr, _csr_sub_matmul, _csr_sub_rmatmul
+from lowrank_nb.core.norms import (
+    _ball_excess_csr,
+    _csr_sub_matmul,
+    _csr_sub_rmatmul,
+    _residual_excess_csr,
+)
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 
 __all__ = [
@@ -359,19 +364,28 @@ def lrma_ap(
     ball_step = None
     if method == "numba":
         cap = int(SPARSE_FRACTION * n1 * n2)
-        current = [(U, V)]  # the factors of the iterate whose residual R holds
+        # The factors whose residual R holds, and the excess S of R beyond the level eps,
+        # extracted by the previous step's residual pass (reused when the level is kept).
+        state = {"uv": (U, V), "eps": None, "S": None}
 
         def ball_step(R: np.ndarray, eps: float) -> tuple[tuple[np.ndarray, np.ndarray],
-                                                          np.ndarray]:
-            indptr, indices, values, nnz = _ball_excess_csr(R, eps, cap)
-            if nnz < 0:  # too many clipped entries: the dense NumPy step of method="fast"
+                                                          float]:
+            if state["eps"] == eps:
+                S = state["S"]
+            else:
+                indptr, indices, values, nnz = _ball_excess_csr(R, eps, cap)
+                S = (indptr, indices[:nnz], values[:nnz]) if nnz >= 0 else None
+            if S is None:  # too many clipped entries: the dense NumPy step of method="fast"
                 np.clip(R, -eps, eps, out=R)
                 R += F
-                current[0], full = step(R)
-                return current[0], full
-            Uc, Vc = current[0]
-            current[0] = project.implicit(Uc, Vc, (indptr, indices[:nnz], values[:nnz]))
-            return current[0], np.matmul(current[0][0], current[0][1].T, out=R)
+                state["uv"], _ = step(R)
+            else:
+                state["uv"] = project.implicit(*state["uv"], S)
+                np.matmul(state["uv"][0], state["uv"][1].T, out=R)
+            err, indptr, indices, values, nnz = _residual_excess_csr(R, F, eps, cap)
+            state["eps"] = eps
+            state["S"] = (indptr, indices[:nnz], values[:nnz]) if nnz >= 0 else None
+            return state["uv"], float(err)
 
     best, search = bracket_search(F, (U, V), U @ V.T - F, step, max_steps=max_steps,
                                   c=(c1, c2, c3, c4), trace=trace, ball_step=ball_step)
@@ -415,7 +429,8 @@ def bracket_search(
     ``approximation - F``, a buffer that the search overwrites. ``step(C)`` projects ``C``
     onto the low-rank set and returns the new iterate and its full approximation (which may
     be written into ``C`` itself). ``ball_step(R, eps)``, if given, replaces both projections
-    (the clip and ``step``) and returns what ``step`` returns.
+    and the residual pass: it overwrites ``R`` with the new residual and returns the new
+    iterate and its max error.
     Returns the best iterate and the fields of
     :class:`APResult` other than the factors and the method.
 
@@ -443,9 +458,9 @@ def bracket_search(
                 np.clip(R, -eps, eps, out=R)
                 R += F  # C = F + clip(approximation - F): the projection onto B_eps(F)
                 iterate, full = step(R)
-            else:  # the same two projections, fused by the caller
-                iterate, full = ball_step(R, eps)
-            err = _residual_max(full, F, R)
+                err = _residual_max(full, F, R)
+            else:  # the same two projections and the residual pass, fused by the caller
+                iterate, err = ball_step(R, eps)
             steps += 1
             if err < eps2:
                 eps2, best = err, iterate
