@@ -131,3 +131,24 @@ def test_ball_excess_bad_input() -> None:
         norms.csr_sub_matmul(ip, ix[:-1], v, np.ones((2, 1)), np.ones((3, 1)))
     with pytest.raises(ValueError, match="method"):
         norms.csr_sub_matmul(ip, ix, v, np.ones((2, 1)), np.ones((3, 1)), method="torch")
+
+
+def test_fused_residual_excess_matches_numpy() -> None:
+    from lowrank_nb.core.norms import _residual_excess_csr
+
+    rng = np.random.default_rng(6)
+    P, F = rng.standard_normal((2, 25, 18))
+    eps = 1.5
+    R = P.copy()
+    err, indptr, indices, values, nnz = _residual_excess_csr(R, F, eps, R.size)
+    # the same subtraction and an exact max: equal bit for bit to the NumPy path
+    assert np.array_equal(R, P - F)
+    assert err == np.max(np.abs(P - F))
+    ref = norms.ball_excess(P - F, eps, method="numpy")
+    assert nnz == ref[2].size
+    assert np.array_equal(indptr, ref[0]) and np.array_equal(indices[:nnz], ref[1])
+    assert np.array_equal(values[:nnz], ref[2])
+    # a cap too small for S: nnz = -1, but the residual and its max are still complete
+    R = P.copy()
+    err2, *_, nnz2 = _residual_excess_csr(R, F, eps, 3)
+    assert nnz2 == -1 and err2 == err and np.array_equal(R, P - F)
