@@ -12,9 +12,14 @@ Rows (seconds, medians):
   ``max|U V^T - F|``, the least any AP step must do; the candidate is the mean step of a full
   ``lrma_ap`` run ("numba", and "fast" for comparison). Floor passes are interleaved with the
   runs, so both come from the same load. Printed as a cost ratio (step / floor).
-* ``ball_excess`` and ``csr_sub_matmul``: the Numba kernels of the "numba" AP step against
-  their NumPy paths (``method="numpy"``), on a residual of that run's size with about 3 % of
-  its entries beyond eps (the median clipped fraction of AP steps, measured at n = 300).
+* ``ball_excess`` and the fused residual-and-excess pass: the Numba kernels of the "numba"
+  AP step against their NumPy paths, on a residual of that run's size with about 3 % of its
+  entries beyond eps (the median clipped fraction of AP steps, measured at n = 300).
+* Dropped: a Numba CSR scatter for ``S @ Z`` and ``S^T @ Q`` ran 260x faster than
+  ``np.subtract.at`` but 0.8-0.9x as fast as ``scipy.sparse`` (nnz = 3 % of 1024^2, k = 26),
+  so the AP step uses ``scipy.sparse``. TT-QAP (``lrta_qap``) was not given a kernel: LAPACK's
+  SVDs inside TT-SVD take about 90 % of its time (cProfile, n = 40, ranks (4, 4)), which
+  bounds any fused clip/residual kernel to a few percent.
 """
 
 from __future__ import annotations
@@ -24,10 +29,9 @@ import time
 
 import numpy as np
 import scipy.linalg as sla
-import scipy.sparse as sp
 from _timing import median_time
 
-from lowrank_nb.core.norms import _residual_excess_csr, ball_excess, csr_sub_matmul
+from lowrank_nb.core.norms import _residual_excess_csr, ball_excess
 from lowrank_nb.core.sampling import sample_ball, sample_points
 from lowrank_nb.papers.budzinskiy.altproj import lrma_ap
 from lowrank_nb.papers.budzinskiy.generated import f1_matrix, f3_tensor
@@ -94,23 +98,6 @@ def floor_rows() -> list[dict]:
     cand = median_time(fused_numba, repeats=5)
     rows.append({"name": "residual pass + excess, fused, vs numpy", "baseline": base,
                  "candidate": cand, "note": "candidate includes one copy of P; goal >= 10x"})
-    S = ball_excess(R, eps)
-    S_scipy = sp.csr_matrix((S[2], S[1], S[0]), shape=R.shape)
-    Z = np.linalg.qr(rng.standard_normal((1024, 26)))[0]
-    out = np.zeros((1024, 26))
-    for transpose in (False, True):
-        base = median_time(lambda t=transpose: csr_sub_matmul(*S, Z, out, transpose=t,
-                                                              method="numpy"), repeats=5)
-        cand = median_time(lambda t=transpose: csr_sub_matmul(*S, Z, out, transpose=t),
-                           repeats=5)
-        rows.append({"name": f"csr_sub_matmul{' (S^T)' if transpose else ''} numba vs numpy",
-                     "baseline": base, "candidate": cand,
-                     "note": f"nnz {S[2].size} (3 %), k = 26; goal >= 10x"})
-        op = S_scipy.T if transpose else S_scipy
-        base = median_time(lambda op=op: np.subtract(out, op @ Z, out=out), repeats=5)
-        rows.append({"name": f"csr_sub_matmul{' (S^T)' if transpose else ''} vs scipy.sparse",
-                     "baseline": base, "candidate": cand,
-                     "note": "a stronger baseline than np.subtract.at"})
     return rows
 
 

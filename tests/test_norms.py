@@ -101,17 +101,10 @@ def test_ball_excess_is_the_clipped_part(method: str) -> None:
     assert np.array_equal(S, R - np.clip(R, -eps, eps))
     assert values.size == np.count_nonzero(np.abs(R) > eps)  # only the entries beyond eps
     assert np.all(np.diff(indptr) >= 0) and indptr[0] == 0
-    Z = rng.standard_normal((20, 3))
-    Q = rng.standard_normal((30, 3))
-    out = np.ones((30, 3))
-    # the scatter sums nnz(row) products in order; 1e-12 absorbs the summation order only
-    np.testing.assert_allclose(
-        norms.csr_sub_matmul(indptr, indices, values, Z, out, method=method), 1 - S @ Z,
-        rtol=0, atol=1e-12)
-    out = np.zeros((20, 3))
-    np.testing.assert_allclose(
-        norms.csr_sub_matmul(indptr, indices, values, Q, out, transpose=True, method=method),
-        -S.T @ Q, rtol=0, atol=1e-12)
+    # as scipy.sparse reads them (the way lrma_ap(method="numba") applies S)
+    import scipy.sparse as sps
+
+    assert np.array_equal(sps.csr_matrix((values, indices, indptr), shape=R.shape).toarray(), S)
 
 
 def test_ball_excess_bad_input() -> None:
@@ -122,15 +115,6 @@ def test_ball_excess_bad_input() -> None:
         norms.ball_excess(np.full((2, 2), np.nan), 0.1)
     with pytest.raises(ValueError, match="method"):
         norms.ball_excess(R, 0.1, method="torch")
-    ip, ix, v = norms.ball_excess(R * 2, 0.5)
-    with pytest.raises(TypeError, match="out must be"):
-        norms.csr_sub_matmul(ip, ix, v, np.ones((2, 2)), np.ones((3, 2), order="F"))
-    with pytest.raises(ValueError, match="do not fit"):
-        norms.csr_sub_matmul(ip, ix, v, np.ones((2, 1)), np.ones((4, 1)))
-    with pytest.raises(ValueError, match="one CSR matrix"):
-        norms.csr_sub_matmul(ip, ix[:-1], v, np.ones((2, 1)), np.ones((3, 1)))
-    with pytest.raises(ValueError, match="method"):
-        norms.csr_sub_matmul(ip, ix, v, np.ones((2, 1)), np.ones((3, 1)), method="torch")
 
 
 def test_fused_residual_excess_matches_numpy() -> None:

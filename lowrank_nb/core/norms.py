@@ -19,7 +19,6 @@ from lowrank_nb.core.validate import check_array, check_eps, check_positive, che
 __all__ = [
     "KERNELS",
     "ball_excess",
-    "csr_sub_matmul",
     "factor_norm",
     "gamma2_bounds",
     "generated_residual_max",
@@ -354,37 +353,14 @@ def _residual_excess_csr(R: np.ndarray, F: np.ndarray, eps: float, cap: int):
     return best, indptr, indices, values, nnz
 
 
-@njit(cache=True)
-def _csr_sub_matmul(indptr, indices, values, Z, out):
-    # out -= S @ Z for S in CSR (n1 x n2) and Z (n2 x k); rows of Z and out are contiguous.
-    k = Z.shape[1]
-    for i in range(indptr.size - 1):
-        for p in range(indptr[i], indptr[i + 1]):
-            s = values[p]
-            j = indices[p]
-            for c in range(k):
-                out[i, c] -= s * Z[j, c]
-
-
-@njit(cache=True)
-def _csr_sub_rmatmul(indptr, indices, values, Q, out):
-    # out -= S.T @ Q for S in CSR (n1 x n2) and Q (n1 x k).
-    k = Q.shape[1]
-    for i in range(indptr.size - 1):
-        for p in range(indptr[i], indptr[i + 1]):
-            s = values[p]
-            j = indices[p]
-            for c in range(k):
-                out[j, c] -= s * Q[i, c]
-
-
 def ball_excess(R: np.ndarray, eps: float, *, method: Literal["numba", "numpy"] = "numba"):
     """The part of ``R`` outside ``[-eps, eps]``, ``S = R - clip(R, -eps, eps)``, as CSR arrays.
 
     The clip of the max-norm ball projection changes only the entries with ``|R_ij| > eps``;
     after it, ``F + clip(R) = U V^T - S`` when ``R = U V^T - F``. Near the end of an AP level
     only a few percent of the entries exceed ``eps``, so ``S`` is sparse and the sketch of
-    the next rank projection costs O(nnz k) instead of O(n1 n2 k).
+    the next rank projection costs O(nnz k) instead of O(n1 n2 k) (``lrma_ap(...,
+    method="numba")`` applies it with ``scipy.sparse``).
 
     Parameters
     ----------
@@ -417,59 +393,3 @@ def ball_excess(R: np.ndarray, eps: float, *, method: Literal["numba", "numpy"] 
         return indptr, cols.astype(np.int64), S[rows, cols]
     indptr, indices, values, nnz = _ball_excess_csr(np.ascontiguousarray(Ra), eps, Ra.size)
     return indptr, indices[:nnz], values[:nnz]
-
-
-def csr_sub_matmul(indptr, indices, values, Z: np.ndarray, out: np.ndarray, *,
-                   transpose: bool = False,
-                   method: Literal["numba", "numpy"] = "numba") -> np.ndarray:
-    """``out -= S @ Z`` (or ``out -= S.T @ Z``) for ``S`` in the CSR arrays of :func:`ball_excess`.
-
-    Parameters
-    ----------
-    indptr, indices, values : CSR arrays of S (n1 x n2)
-    Z : ndarray (n2, k), or (n1, k) with ``transpose=True``
-    out : ndarray (n1, k), or (n2, k) with ``transpose=True``; C-contiguous, updated in place
-    method : {"numba", "numpy"}
-        ``"numpy"`` scatters with ``np.add.at`` (the reference path).
-
-    Returns
-    -------
-    out
-
-    References
-    ----------
-    S. Budzinskiy, "When big data actually are low-rank ...", §7.1 (the sketch of the rank
-    projection applied to ``U V^T - S``).
-    """
-    if method not in ("numba", "numpy"):
-        raise ValueError(f"method must be 'numba' or 'numpy', got {method!r}")
-    indptr = np.asarray(indptr, np.int64)
-    indices = np.asarray(indices, np.int64)
-    values = check_array(values, "values", ndim=1)
-    Z = check_array(Z, "Z", ndim=2)
-    if not (isinstance(out, np.ndarray) and out.ndim == 2 and out.flags.c_contiguous
-            and out.dtype == np.float64):
-        raise TypeError("out must be a C-contiguous 2-D float64 array")
-    if indices.shape != values.shape or indptr[-1] != values.size:
-        raise ValueError("indptr, indices and values do not describe one CSR matrix")
-    n1 = indptr.size - 1
-    # S.T @ Z reads Z by the rows of S and writes out by its columns; S @ Z the other way.
-    z_rows, out_rows = (n1, None) if transpose else (None, n1)
-    ncols = out.shape[0] if transpose else Z.shape[0]
-    if (z_rows is not None and Z.shape[0] != z_rows) or (
-            out_rows is not None and out.shape[0] != out_rows) or Z.shape[1] != out.shape[1] \
-            or (indices.size and int(indices.max()) >= ncols):
-        raise ValueError(f"Z {Z.shape} and out {out.shape} do not fit S with {n1} rows")
-    if method == "numpy":
-        rows = np.repeat(np.arange(n1), np.diff(indptr))
-        if transpose:
-            np.subtract.at(out, indices, values[:, None] * Z[rows])
-        else:
-            np.subtract.at(out, rows, values[:, None] * Z[indices])
-        return out
-    Zc = np.ascontiguousarray(Z)
-    if transpose:
-        _csr_sub_rmatmul(indptr, indices, values, Zc, out)
-    else:
-        _csr_sub_matmul(indptr, indices, values, Zc, out)
-    return out

@@ -18,13 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.linalg as sla
+import scipy.sparse as sps
 
-from lowrank_nb.core.norms import (
-    _ball_excess_csr,
-    _csr_sub_matmul,
-    _csr_sub_rmatmul,
-    _residual_excess_csr,
-)
+from lowrank_nb.core.norms import _ball_excess_csr, _residual_excess_csr
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 
 __all__ = [
@@ -229,7 +225,8 @@ class _FastProjector:
         """The same sketch for ``C = U V^T - S`` (S sparse, CSR), never forming C.
 
         ``C @ Z = U (V^T Z) - S Z`` and ``C^T Q = V (U^T Q) - S^T Q``, each O((n1 + n2) r k +
-        nnz(S) k); equal to :meth:`__call__` on the dense C up to rounding.
+        nnz(S) k); equal to :meth:`__call__` on the dense C up to rounding. ``S`` is a
+        ``scipy.sparse`` CSR matrix.
         """
         Z = self.basis
         for _ in range(self.power):
@@ -242,15 +239,21 @@ class _FastProjector:
         return (Q @ W[:, : self.r]) * s[: self.r], Zt[: self.r].T
 
 
-def _op(A: np.ndarray, B: np.ndarray, S: tuple, X: np.ndarray, transpose: bool) -> np.ndarray:
-    # (A B^T - S) X, or (A B^T - S^T) X with transpose=True: the low-rank part by two thin
-    # GEMMs, the sparse part by a Numba scatter.
+def _op(A: np.ndarray, B: np.ndarray, S, X: np.ndarray, transpose: bool) -> np.ndarray:
+    # (A B^T - S) X, or (A B^T - S)^T X with transpose=True (then A, B come swapped): the
+    # low-rank part by two thin GEMMs, the sparse part by scipy.sparse (a Numba scatter was
+    # measured no faster, benchmarks/bench_altproj.py).
     out = A @ (B.T @ X)
-    if transpose:
-        _csr_sub_rmatmul(*S, X, out)
-    else:
-        _csr_sub_matmul(*S, X, out)
+    out -= (S.T if transpose else S) @ X
     return out
+
+
+def _csr(indptr, indices, values, nnz: int, shape: tuple[int, int]):
+    # The CSR arrays of a Numba extraction as a scipy matrix (no copies, no checks: the kernel
+    # writes sorted, in-range column indices); None when the cap was exceeded.
+    if nnz < 0:
+        return None
+    return sps.csr_matrix((values[:nnz], indices[:nnz], indptr), shape=shape, copy=False)
 
 
 def _full_projector(r: int):
@@ -295,8 +298,9 @@ def lrma_ap(
         "fast": warm-started randomized range finder (``oversampling``, ``power``); not the
         paper's algorithm, but the same bracket and stopping rule.
         "numba": the "fast" method with the clipped matrix kept implicit, ``U V^T - S`` with
-        ``S`` the sparse part of the residual beyond eps (Numba CSR kernels of
-        :mod:`lowrank_nb.core.norms`); the same iterates as "fast" up to rounding. When more
+        ``S`` the sparse part of the residual beyond eps (extracted by Numba kernels of
+        :mod:`lowrank_nb.core.norms`, applied by ``scipy.sparse``); the same iterates as
+        "fast" up to rounding. When more
         than ``SPARSE_FRACTION`` of the entries are clipped, that step is the dense "fast" one.
     max_steps : int >= 1
         Cap on projection steps (the original has none); the best iterate is returned.
@@ -374,7 +378,7 @@ def lrma_ap(
                 S = state["S"]
             else:
                 indptr, indices, values, nnz = _ball_excess_csr(R, eps, cap)
-                S = (indptr, indices[:nnz], values[:nnz]) if nnz >= 0 else None
+                S = _csr(indptr, indices, values, nnz, R.shape)
             if S is None:  # too many clipped entries: the dense NumPy step of method="fast"
                 np.clip(R, -eps, eps, out=R)
                 R += F
@@ -384,7 +388,7 @@ def lrma_ap(
                 np.matmul(state["uv"][0], state["uv"][1].T, out=R)
             err, indptr, indices, values, nnz = _residual_excess_csr(R, F, eps, cap)
             state["eps"] = eps
-            state["S"] = (indptr, indices[:nnz], values[:nnz]) if nnz >= 0 else None
+            state["S"] = _csr(indptr, indices, values, nnz, R.shape)
             return state["uv"], float(err)
 
     best, search = bracket_search(F, (U, V), U @ V.T - F, step, max_steps=max_steps,
