@@ -36,6 +36,20 @@ def test_numba_follows_the_fast_iterates(fn, n, r, kw):
     assert np.max(np.abs(F - b.U @ b.V.T)) == pytest.approx(b.error, rel=1e-10)
 
 
+def test_numba_rectangular_strided_input_uses_the_sparse_path(monkeypatch):
+    F = _problem(f1_matrix, 90, 4)[:, 10:70]  # 90 x 60, not contiguous
+    calls = []
+    real = altproj._FastProjector.implicit
+    monkeypatch.setattr(altproj._FastProjector, "implicit",
+                        lambda self, *a: calls.append(1) or real(self, *a))
+    a = lrma_ap(F, 5, rng=3, method="fast", trace=True)
+    b = lrma_ap(F, 5, rng=3, method="numba", trace=True)
+    assert len(calls) > b.steps // 2  # most steps are implicit (few entries beyond eps)
+    assert b.steps == a.steps
+    np.testing.assert_allclose(b.trace["err"], a.trace["err"], rtol=1e-9)  # as above
+    assert b.U.shape == (90, 5) and b.V.shape == (60, 5)
+
+
 def test_numba_dense_fallback_is_the_fast_step(monkeypatch):
     # With no room for S every step falls back to the dense clip: bitwise the "fast" method.
     F = _problem(f1_matrix, 50, 2)
