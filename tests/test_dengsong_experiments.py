@@ -7,8 +7,10 @@ import pytest
 
 from lowrank_nb.papers.dengsong import separation as S  # noqa: N812
 from lowrank_nb.papers.dengsong.experiments import (
+    cross_layer,
     cross_m,
     exact_panel,
+    numerical_rank,
     panel_zscores,
     reduced_row,
     row_sign_tails,
@@ -93,3 +95,27 @@ def test_type2_tail_against_binomial():
     assert type2_tail(b, d) == pytest.approx(want, abs=1e-12)
     with pytest.raises(ValueError, match="b"):
         type2_tail(-0.2, d)
+
+
+def test_cross_layer_matches_attention_layer():
+    C, P = cross_layer(200, 11, 3.0, "exp", 5, 9)
+    B1, B2 = S.cross_instance(200, 11, 3.0, 5, 9)
+    S_ = B1 @ B2.T  # X = I: scores A1 A2^T, softmax rows, values A2
+    W = np.exp(S_ - S_.max(axis=1, keepdims=True))
+    Pw = W / W.sum(axis=1, keepdims=True)
+    assert np.allclose(P, Pw, rtol=1e-12, atol=0)  # same formula, other code path
+    assert np.allclose(C, Pw @ B2, rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="kind"):
+        cross_layer(200, 11, 3.0, "relu", 5, 9)
+
+
+def test_numerical_rank():
+    rng = np.random.default_rng(0)
+    M = rng.standard_normal((30, 3)) @ rng.standard_normal((3, 20))
+    assert numerical_rank(M) == 3
+    assert numerical_rank(np.zeros((4, 4))) == 0
+    assert numerical_rank(np.diag([1.0, 1e-12])) == 1 and numerical_rank(np.diag([1.0, 1e-9])) == 2
+    with pytest.raises(ValueError, match="rtol"):
+        numerical_rank(M, rtol=0.0)
+    with pytest.raises(ValueError, match="M"):
+        numerical_rank(np.ones(3))

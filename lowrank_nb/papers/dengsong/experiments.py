@@ -18,12 +18,20 @@ from typing import Any
 import numpy as np
 
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_real
-from lowrank_nb.papers.dengsong.separation import paper_m, self_success, sweep
+from lowrank_nb.papers.dengsong.separation import (
+    attention_layer,
+    cross_instance,
+    paper_m,
+    self_success,
+    sweep,
+)
 from lowrank_nb.papers.dengsong.separation_exact import sign_sum_tail
 
 __all__ = [
+    "cross_layer",
     "cross_m",
     "exact_panel",
+    "numerical_rank",
     "panel_zscores",
     "reduced_row",
     "row_sign_tails",
@@ -245,3 +253,55 @@ def type2_tail(b: float, d: int, threshold: float = 0.1) -> float:
     d = check_int(d, "d", minimum=3)
     threshold = check_real(threshold, "threshold")
     return sign_sum_tail(np.array([b / (d - 2)]), np.array([d - 2]), threshold)
+
+
+def cross_layer(n: int, d: int, a: float, kind: str, j2: int, j3: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Cross-attention output and weights ``(c, P)`` on one input of Definition F.1.
+
+    ``X = V = I_d`` and ``A3 = A2`` (values = keys, eq. (1)); dense path, so ``P`` (the
+    row-stochastic ``n x n`` matrix) is returned as well.
+
+    Parameters
+    ----------
+    n, d : int
+        ``(d - 1)`` must divide ``n`` (Definition F.1).
+    a : float
+        The spike coefficient (``a0`` for D0, ``a1`` for D1).
+    kind : {'exp', 'lin'}
+    j2, j3 : int in [0, n)
+        Spike rows of ``A1`` and ``A2``.
+
+    References
+    ----------
+    Deng et al., Definition F.1, eq. (1), Definitions C.1/C.4 (Appendix F).
+    """
+    B1, B2 = cross_instance(n, d, a, j2, j3)
+    return attention_layer(B1, B2, B2, np.eye(B1.shape[1]), kind=kind, return_probs=True)
+
+
+def numerical_rank(M: np.ndarray, rtol: float = 1e-10) -> int:
+    """Number of singular values of ``M`` above ``rtol * sigma_1``.
+
+    Parameters
+    ----------
+    M : ndarray (n1, n2), finite
+    rtol : float in (0, 1)
+
+    Returns
+    -------
+    int (0 for the zero matrix)
+
+    References
+    ----------
+    Deng et al., Definition D.1 and Claims C.3/C.5 (the ranks of the score and attention
+    matrices of the self-attention construction; a remark beyond the paper).
+    """
+    Ma = check_array(M, "M", ndim=2)
+    rtol = check_real(rtol, "rtol", 0.0, 1.0)
+    if rtol in (0.0, 1.0):
+        raise ValueError(f"rtol must lie in (0, 1), got {rtol}")
+    s = np.linalg.svd(Ma, compute_uv=False)
+    if s.size == 0 or s[0] == 0.0:
+        return 0
+    return int(np.sum(s > rtol * s[0]))
