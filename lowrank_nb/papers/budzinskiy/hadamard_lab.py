@@ -20,12 +20,6 @@ from lowrank_nb.papers.budzinskiy.embeddings.hadamard import (
 __all__ = ["hadamard_power_errors", "sphere_sketch_lab"]
 
 
-def _required_rng(rng: object) -> np.random.Generator:
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
-    return check_rng(rng)
-
 
 def hadamard_power_errors(
     X: np.ndarray,
@@ -82,7 +76,7 @@ def hadamard_power_errors(
     trials = check_int(trials, "trials")
     if method not in ("gram", "literal", "kron"):
         raise ValueError(f"method must be 'gram', 'literal' or 'kron', got {method!r}")
-    gen = _required_rng(rng)
+    gen = check_rng(rng)
     P = Xa @ Ya.T
     errs = []
     for _ in range(trials):
@@ -135,6 +129,6 @@ def sphere_sketch_lab(
     m = check_int(m, "m")
     k = check_int(k, "k")
     s_max = check_int(s_max, "s_max")
-    gen = _required_rng(rng)
+    gen = check_rng(rng)
     X, Y = sample_sphere(n, m, rng=gen), sample_sphere(n, m, rng=gen)
     return X, Y, hadamard_power_sketches(X, Y, s_max, k, gen)
