@@ -80,3 +80,26 @@ def test_grids_and_run_grid():
         grid_points("nope")
     with pytest.raises(ValueError, match="points"):
         run_grid("theorem44", points=[99])
+
+
+def test_lemma45_and_lemma46_points():
+    from lowrank_nb.papers.zhangsaab.sweeps import lemma45_point, lemma46_point
+
+    a = lemma45_point(n=16, seed=[1], starts=2, n_candidates=10)
+    assert a["start_min"] > 1.0 and a["spread"] <= 1e-3  # far starts end at the projection
+    assert a["cos_max"] <= 1e-3 < 0.1 < a["cos_wrong"]  # the first-order test separates them
+    b = lemma46_point(seed=[2], n=16, d=4, tol=1e-7)
+    # value check: replay the pair by hand from the same seed
+    rng = np.random.default_rng([2])
+    g = zs.gen_block_lowrank(16, 4, 2, rng=rng)
+    Q = np.linalg.qr(g["X_check"])[0]
+    A1 = g["Y"] + rng.uniform(-1, 1, g["Y"].shape)
+    A2 = A1 + 0.3 * rng.standard_normal(A1.shape)
+    P1, _ = zs.proj_nuclear_max(A1, Q, 1.0, g["tau"], tol=1e-7)
+    P2, _ = zs.proj_nuclear_max(A2, Q, 1.0, g["tau"], tol=1e-7)
+    ratio = np.linalg.norm(P1 - P2) / np.linalg.norm(A1 - A2)
+    assert b["ratio"] == pytest.approx(ratio, rel=1e-12) and b["ratio"] <= 1 + 1e-6
+    with pytest.raises(ValueError, match="tol"):
+        lemma46_point(seed=[2], tol=0.0)
+    with pytest.raises(ValueError, match="starts"):
+        lemma45_point(n=16, seed=[1], starts=0)

@@ -5,6 +5,7 @@ Each *point* function is deterministic given its ``seed`` (a list of non-negativ
 compared. The grids are those of the chapter specification (the paper has no experiments):
 
 * Theorem 4.4: ``n in {64, 128, 256}``, 3 seeds, and a beta-scan at ``n = 128``;
+* Lemma 4.5: ``n in {64, 128, 256}``; Lemma 4.6: 20 pairs at ``n = 64``, ``d = 16``;
 * Theorem 4.9: ``n in {64, 128, 256}``, 3 seeds;
 * networks (a1): planted MLP G-C, ``sigma in {0.03, 0.1, 0.3}``, 5 seeds;
 * networks (b): trained MLP G-E, 3 training seeds of 3000 Adam steps.
@@ -44,13 +45,20 @@ from lowrank_nb.papers.zhangsaab.compression import (
     relu_mle,
     relu_nll,
 )
-from lowrank_nb.papers.zhangsaab.experiments import block_instance, relative_error
+from lowrank_nb.papers.zhangsaab.experiments import (
+    block_instance,
+    first_order_cosine,
+    psi_feasible_point,
+    relative_error,
+)
 
 __all__ = [
     "GRIDS",
     "NETWORK_MODES",
     "TRAINED_MODES",
     "grid_points",
+    "lemma45_point",
+    "lemma46_point",
     "planted_network_point",
     "run_grid",
     "theorem44_point",
@@ -294,6 +302,101 @@ def trained_network_point(
     return out
 
 
+def lemma45_point(
+    *, n: int, seed: Sequence[int] | int, r: int = 2, beta: float = 0.5, starts: int = 4,
+    n_candidates: int = 100,
+) -> dict[str, float]:
+    """Lemma 4.5 on one G-B instance: multi-start ADMM and the first-order condition.
+
+    The projection ``P`` of ``Y_obs`` onto ``Psi`` is computed by Dykstra (tolerance 1e-8);
+    ADMM (tolerance 1e-7, penalties alternating 2 and 4) is then started from ``starts``
+    random points at relative distance about 3 from ``P``. The first-order condition
+    ``<Y_obs - P, C - P> <= 0`` is tested on the truth, ``n_candidates`` random points of
+    ``Psi`` at all scales and ``n_candidates`` points of ``Psi`` near ``P``; the same test is
+    applied to a feasible point that is not the projection (``Y_obs`` scaled into ``Psi``).
+
+    Parameters
+    ----------
+    n : int
+    seed : int or list of int
+    r, beta : int, float
+        Rank of the block truth; uniform noise bound.
+    starts, n_candidates : int
+
+    Returns
+    -------
+    dict
+        ``start_min`` (smallest relative start distance), ``spread`` (largest relative
+        distance of an ADMM end point from ``P``), ``cos_max`` (first-order test at ``P``),
+        ``cos_wrong`` (at the wrong point), ``seconds``.
+
+    References
+    ----------
+    Zhang and Saab, Lemma 4.5 (uniqueness of the projection onto a compact convex set).
+    """
+    starts = check_int(starts, "starts")
+    n_candidates = check_int(n_candidates, "n_candidates")
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(_seed(seed))
+    b, Yt, Q = block_instance(n, r, beta, rng=rng)
+    P, _ = proj_nuclear_max(Yt, Q, 1.0, b["tau"], tol=1e-8)
+    dist, spread = [], []
+    for k in range(starts):
+        Y0 = P + 3.0 * rng.standard_normal(P.shape)
+        S, _ = proj_nuclear_max(Yt, Q, 1.0, b["tau"], tol=1e-7, method="admm",
+                                rho=2.0 if k % 2 == 0 else 4.0, Y0=Y0)
+        dist.append(np.linalg.norm(Y0 - P) / np.linalg.norm(P))
+        spread.append(np.linalg.norm(S - P) / np.linalg.norm(P))
+    tau = b["tau"]
+    cands = [b["Y"]]
+    cands += [psi_feasible_point(rng.uniform(0.1, 3) * rng.standard_normal(P.shape), Q, tau)
+              for _ in range(n_candidates)]
+    cands += [psi_feasible_point(P + 0.1 * rng.standard_normal(P.shape), Q, tau)
+              for _ in range(n_candidates)]
+    return {"start_min": float(min(dist)), "spread": float(max(spread)),
+            "cos_max": first_order_cosine(Yt, P, cands),
+            "cos_wrong": first_order_cosine(Yt, psi_feasible_point(Yt, Q, tau), cands),
+            "seconds": time.perf_counter() - t0}
+
+
+def lemma46_point(
+    *, seed: Sequence[int] | int, n: int = 64, d: int = 16, r: int = 2, tol: float = 1e-9,
+) -> dict[str, float]:
+    """Lemma 4.6 on one pair: ``||P(A) - P(B)|| / ||A - B||`` for the projection onto ``Psi``.
+
+    ``A = Y + U[-1, 1]`` on a G-B instance (``n x n``, ``X_check`` of width ``d``) and
+    ``B = A + 0.3 N``; both are projected by Dykstra at tolerance ``tol``.
+
+    Parameters
+    ----------
+    seed : int or list of int
+    n, d, r : int
+    tol : float > 0
+
+    Returns
+    -------
+    dict
+        ``ratio`` (at most 1 for a non-expansive map), ``iterations`` (the larger of the
+        two solves), ``seconds``.
+
+    References
+    ----------
+    Zhang and Saab, Lemma 4.6 (the projection onto a convex set is non-expansive).
+    """
+    tol = check_positive(tol, "tol")
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(_seed(seed))
+    b = gen_block_lowrank(n, d, r, rng=rng)
+    Q = np.linalg.qr(b["X_check"])[0]
+    A1 = b["Y"] + rng.uniform(-1, 1, b["Y"].shape)
+    A2 = A1 + 0.3 * rng.standard_normal(A1.shape)
+    P1, i1 = proj_nuclear_max(A1, Q, 1.0, b["tau"], tol=tol)
+    P2, i2 = proj_nuclear_max(A2, Q, 1.0, b["tau"], tol=tol)
+    return {"ratio": float(np.linalg.norm(P1 - P2) / np.linalg.norm(A1 - A2)),
+            "iterations": int(max(i1["iterations"], i2["iterations"])),
+            "seconds": time.perf_counter() - t0}
+
+
 #: The precomputed grids: name -> (point function, list of keyword dicts).
 GRIDS: dict[str, tuple[Any, list[dict[str, Any]]]] = {
     "theorem44": (theorem44_point,
@@ -301,6 +404,8 @@ GRIDS: dict[str, tuple[Any, list[dict[str, Any]]]] = {
                    for t in range(3)]
                   + [{"n": 128, "beta": b, "seed": [441, k, t]}
                      for k, b in enumerate((0.0, 0.125, 0.25, 0.5, 1.0)) for t in range(3)]),
+    "lemma45": (lemma45_point, [{"n": n, "seed": [45, n]} for n in (64, 128, 256)]),
+    "lemma46": (lemma46_point, [{"seed": [46, t]} for t in range(20)]),
     "theorem49": (theorem49_point,
                   [{"n": n, "seed": [49, n, t]} for n in (64, 128, 256) for t in range(3)]),
     "networks-planted": (planted_network_point,
