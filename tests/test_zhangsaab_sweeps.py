@@ -103,15 +103,3 @@ def test_lemma45_and_lemma46_points():
         lemma46_point(seed=[2], tol=0.0)
     with pytest.raises(ValueError, match="starts"):
         lemma45_point(n=16, seed=[1], starts=0)
-
-
-def test_rademacher_norm_point():
-    from lowrank_nb.papers.zhangsaab.sweeps import rademacher_norm_point
-
-    res = rademacher_norm_point(d1=6, d2=4, seed=[3])
-    E = np.random.default_rng([3]).choice([-1.0, 1.0], (6, 4))
-    # independent oracle: sqrt of the largest eigenvalue of E^T E
-    assert res["norm"] == pytest.approx(np.sqrt(np.linalg.eigvalsh(E.T @ E).max()), rel=1e-12)
-    assert 2.0 <= res["norm"] <= np.sqrt(24)  # ||E||_F / sqrt(rank) <= ||E|| <= ||E||_F
-    with pytest.raises(ValueError, match="d1"):
-        rademacher_norm_point(d1=0, d2=4, seed=1)

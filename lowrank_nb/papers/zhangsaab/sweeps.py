@@ -6,7 +6,6 @@ compared. The grids are those of the chapter specification (the paper has no exp
 
 * Theorem 4.4: ``n in {64, 128, 256}``, 3 seeds, and a beta-scan at ``n = 128``;
 * Lemma 4.5: ``n in {64, 128, 256}``; Lemma 4.6: 20 pairs at ``n = 64``, ``d = 16``;
-* Lemma A.4: 60 Rademacher matrices of size ``200 x 200``;
 * Theorem 4.9: ``n in {64, 128, 256}``, 3 seeds;
 * networks (a1): planted MLP G-C, ``sigma in {0.03, 0.1, 0.3}``, 5 seeds;
 * networks (b): trained MLP G-E, 3 training seeds of 3000 Adam steps.
@@ -61,7 +60,6 @@ __all__ = [
     "lemma45_point",
     "lemma46_point",
     "planted_network_point",
-    "rademacher_norm_point",
     "run_grid",
     "theorem44_point",
     "theorem49_point",
@@ -399,30 +397,6 @@ def lemma46_point(
             "seconds": time.perf_counter() - t0}
 
 
-def rademacher_norm_point(*, d1: int, d2: int, seed: Sequence[int] | int) -> dict[str, float]:
-    """Spectral norm of one ``d1 x d2`` Rademacher (random sign) matrix.
-
-    Parameters
-    ----------
-    d1, d2 : int
-    seed : int or list of int
-
-    Returns
-    -------
-    dict
-        ``norm`` (``||E||_op``) and ``seconds``.
-
-    References
-    ----------
-    Zhang and Saab, Lemma A.4 (Seginer's bound, as quoted: ``E ||E||^h <= K (2 (d1 + d2))^{h/2}``).
-    """
-    d1, d2 = check_int(d1, "d1"), check_int(d2, "d2")
-    t0 = time.perf_counter()
-    rng = np.random.default_rng(_seed(seed))
-    E = rng.choice([-1.0, 1.0], (d1, d2))
-    return {"norm": float(np.linalg.norm(E, 2)), "seconds": time.perf_counter() - t0}
-
-
 #: The precomputed grids: name -> (point function, list of keyword dicts).
 GRIDS: dict[str, tuple[Any, list[dict[str, Any]]]] = {
     "theorem44": (theorem44_point,
@@ -432,8 +406,6 @@ GRIDS: dict[str, tuple[Any, list[dict[str, Any]]]] = {
                      for k, b in enumerate((0.0, 0.125, 0.25, 0.5, 1.0)) for t in range(3)]),
     "lemma45": (lemma45_point, [{"n": n, "seed": [45, n]} for n in (64, 128, 256)]),
     "lemma46": (lemma46_point, [{"seed": [46, t]} for t in range(20)]),
-    "lemmaA4": (rademacher_norm_point, [{"d1": 200, "d2": 200, "seed": [4, 200, t]}
-                                        for t in range(60)]),
     "theorem49": (theorem49_point,
                   [{"n": n, "seed": [49, n, t]} for n in (64, 128, 256) for t in range(3)]),
     "networks-planted": (planted_network_point,
