@@ -33,8 +33,9 @@ def hadamard_power_errors(
 ) -> np.ndarray:
     """Absolute max-norm errors ``||(X Y^T)^{*s} - U V^T||_max`` of independent embeddings.
 
-    Each trial calls :func:`~lowrank_nb.papers.budzinskiy.embeddings.hadamard.
-    hadamard_power_factors` once with the same generator. The errors are absolute: divide by
+    Each trial calls
+    :func:`~lowrank_nb.papers.budzinskiy.embeddings.hadamard.hadamard_power_factors` once
+    with the same generator. The errors are absolute: divide by
     ``(||X||_{2,inf} ||Y||_{2,inf})^s`` for the relative error of Lemma 3.1 (on the unit
     sphere that factor is 1).
 
