@@ -211,8 +211,9 @@ def test_compress_layer_against_eckart_young_and_the_sketch() -> None:
 # ----------------------------------------------------------------------------- book.plotting
 def test_limits_figure_rows_and_markers() -> None:
     lims = _limits()
-    fig = plotting.limits_figure(lims, "t", laptop=10**4, laptop_tensor=464,
-                                 extra_rows=[("vodrahalli", "premise", "d", None)])
+    with matplotlib.rc_context():  # the figure applies the book style; keep it out of other tests
+        fig = plotting.limits_figure(lims, "t", laptop=10**4, laptop_tensor=464,
+                                     extra_rows=[("vodrahalli", "premise", "d", None)])
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["Bound A, c=10 [n]", "Bound A, c=10 [n]", "Bound B [n]", "premise [d]"]
