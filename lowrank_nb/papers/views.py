@@ -470,8 +470,9 @@ def near_subspace_data(n: int, d: int, k: int, noise: float, *, rng: np.random.G
 
     References
     ----------
-    Zhang and Saab, Section 5 (data-driven compression exploits data near a subspace);
-    S. Budzinskiy, Theorem 1.3 (worst case over the data).
+    A synthetic data model of this book. Zhang and Saab, Section 1.2 (pre-activations ``X W``
+    are often closer to low rank than ``W``, which data-driven compression exploits) and
+    Theorem 3.1; S. Budzinskiy, Theorem 1.3 (a guarantee over all data, near a subspace or not).
     """
     n = check_int(n, "n")
     d = check_int(d, "d")
@@ -503,8 +504,9 @@ def compression_losses(Y: np.ndarray, W: np.ndarray, X: np.ndarray) -> dict[str,
 
     References
     ----------
-    Eckart--Young (Frobenius); Vodrahalli et al. (2022), Eq. (1) (NLRA objective); S.
-    Budzinskiy, Theorem 1.3 (max norm); Zhang and Saab, Eq. (2) (data-driven objective).
+    Eckart--Young (Frobenius); Vodrahalli et al. (2022), Problem 3.1, Eq. (1) (the NLRA
+    objective); S. Budzinskiy, Theorem 1.3 (max norm); Zhang and Saab, Theorem 3.1 (the
+    data-driven objective ``|X W - X Z|_F`` over rank-``r`` ``Z``).
     """
     Ya, Wa = check_array(Y, "Y", ndim=2), check_array(W, "W", ndim=2)
     Xa = check_array(X, "X", ndim=2)
@@ -547,8 +549,8 @@ def compress_layer(W: np.ndarray, X: np.ndarray, r: int, *, rng: np.random.Gener
 
     References
     ----------
-    Vodrahalli et al. (2022), Algorithm 1 (ReLU SVD); Zhang and Saab, Eq. (2) and Theorem 3.1
-    (data-driven); S. Budzinskiy, Theorem 1.3 (random embedding).
+    Vodrahalli et al. (2022), Theorem 3.3 and Algorithm 3 (ReLU SVD); Zhang and Saab,
+    Theorem 3.1 (data-driven); S. Budzinskiy, Theorem 1.3 (random embedding).
     """
     Wa, Xa = check_array(W, "W", ndim=2), check_array(X, "X", ndim=2)
     if Xa.shape[1] != Wa.shape[0]:
