@@ -8,7 +8,14 @@ import re
 import numpy as np
 import pytest
 
-from lowrank_nb.book.explorer import Explore, Param, decode_payload, encode_payload, install_bokehjs
+from lowrank_nb.book.explorer import (
+    Explore,
+    Param,
+    decode_payload,
+    encode_payload,
+    explores,
+    install_bokehjs,
+)
 from lowrank_nb.papers.zhangsaab.spikiness import spike_scores
 
 X = np.geomspace(1.0, 10.0, 7)
@@ -102,6 +109,7 @@ def test_live_widget_updates_source_in_place():
     box.sliders["a"].value = 9
     np.testing.assert_allclose(source.data["s0"], 9 + box.sliders["b"].value * X)
     assert ex._source is source and ex.timings
+    assert ex in explores()
 
 
 def test_install_bokehjs(tmp_path):

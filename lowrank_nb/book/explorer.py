@@ -33,6 +33,7 @@ import statistics
 import sys
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,12 +44,18 @@ import numpy as np
 from lowrank_nb.book.plotting import COLORS
 from lowrank_nb.book.progress import precompute_enabled
 
-__all__ = ["Explore", "Param", "decode_payload", "encode_payload", "install_bokehjs"]
+__all__ = ["Explore", "Param", "decode_payload", "encode_payload", "explores", "install_bokehjs"]
 
 MIN_POSITIONS = 6  # every slider of the static page offers at least this many values
 MEDIAN_POSITIONS = 12  # and the explorer's sliders at least this many in the median
 MAX_PAYLOAD_BYTES = 1_500_000  # encoded curves per explorer; pages stay below 4 MB
 _PALETTE = [COLORS[k] for k in ("data", "bound", "fit", "baseline", "accent", "extra")]
+_LIVE: weakref.WeakSet = weakref.WeakSet()
+
+
+def explores() -> list[Explore]:
+    """Every :class:`Explore` alive in this process (used by the benchmark)."""
+    return list(_LIVE)
 
 
 @dataclass(frozen=True)
@@ -218,6 +225,7 @@ class Explore:
         self.x: np.ndarray | None = None
         self.timings: list[float] = []
         self._source = None
+        _LIVE.add(self)
 
     # ------------------------------------------------------------------ data
     def evaluate(self, **values: Any) -> tuple[np.ndarray, np.ndarray]:
