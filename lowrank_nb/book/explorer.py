@@ -332,6 +332,7 @@ class Explore:
         import ipywidgets as W  # noqa: N812
         from jupyter_bokeh import BokehModel
 
+        _load_bokehjs()
         start = {p.name: p.grid[p.start] for p in self.params}
         x, curves = self.evaluate(**start)
         fig, self._source = self.figure(x, curves)
@@ -367,6 +368,23 @@ class Explore:
         if precompute if precompute is not None else precompute_enabled():
             return HTML(self.static_html())
         return self.widget()
+
+
+_BOKEHJS_LOADED = False
+
+
+def _load_bokehjs() -> None:
+    """Put BokehJS on the live page once per kernel (inline: no CDN), as jupyter_bokeh needs."""
+    global _BOKEHJS_LOADED
+    from IPython import get_ipython
+
+    if _BOKEHJS_LOADED or get_ipython() is None:
+        return
+    from bokeh.io import output_notebook
+    from bokeh.resources import INLINE
+
+    output_notebook(resources=INLINE, hide_banner=True)
+    _BOKEHJS_LOADED = True
 
 
 def install_bokehjs(target: str | Path) -> list[Path]:
