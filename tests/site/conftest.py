@@ -71,7 +71,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if not rows:
         return
     tr = terminalreporter
-    tr.section("Explore sections: positions and static redraw (input -> painted frame)")
+    tr.section("Explore sections: positions and static redraw (input -> frame with the new data)")
     for row in rows:
         tr.write_line(f"{row['page']} explorer {row['explorer']}: positions {row['positions']}, "
                       f"{row['redraws']} redraws, median {row['median_ms']:.1f} ms, "
