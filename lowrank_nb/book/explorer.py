@@ -275,7 +275,8 @@ class Explore:
             renderers.append(fig.line("x", f"s{k}", source=source, line_width=2.5, color=color,
                                       legend_label=label))
             fig.scatter("x", f"s{k}", source=source, size=4, color=color)
-        fig.add_tools(HoverTool(renderers=renderers, tooltips=[
+        # one read-out per x (all series at the x under the pointer), from the first line
+        fig.add_tools(HoverTool(renderers=renderers[:1], mode="vline", tooltips=[
             (self.x_label, "@x{0.[000]}"),
             *[(label, f"@s{k}{{0.[0000]}}") for k, label in enumerate(self.series)]]))
         fig.legend.location = "bottom_left"
@@ -306,10 +307,12 @@ class Explore:
                 f'<label class="lr-slider">{label} '
                 f'<input type="range" min="0" max="{len(p.grid) - 1}" step="1" value="{i}" '
                 f'aria-valuetext="{html.escape(p.name)} = {_fmt(p.grid[i])}"> '
-                f'<output>{_fmt(p.grid[i])}</output></label>')
+                f'<output style="display:inline-block;min-width:3em">{_fmt(p.grid[i])}</output>'
+                '</label>')
         data_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
         return (f'<div class="lr-explorer" id="{uid}">'
-                f'<div class="lr-sliders">{"".join(sliders)}</div>'
+                f'<div class="lr-sliders" style="display:flex;flex-wrap:wrap;gap:0.3em 2em">'
+                f'{"".join(sliders)}</div>'
                 f'<div class="lr-figure" id="{uid}-fig"></div>'
                 f'<script type="application/json" class="lr-data">{data_json}</script>'
                 f"<script>{_PAGE_JS}</script></div>")
