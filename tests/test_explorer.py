@@ -138,3 +138,26 @@ def test_spike_scores_bad_input():
         spike_scores(2, 20, 15, [0.5], rng=rng)
     with pytest.raises(ValueError, match="spikes"):
         spike_scores(2, 20, 15, [], rng=rng)
+
+
+def test_tex_axis_labels_ask_for_the_tex_bundle_and_plain_read_outs():
+    from lowrank_nb.book.explorer import _plain
+
+    assert _plain(r"$$r_{\rm eff}(Y)$$") == "r_eff(Y)"
+    assert _plain(r"$$\text{spike factor } s$$") == "spike factor s"
+    tex = Explore(_data, [Param("a", range(1, 13)), Param("b", np.linspace(0, 1, 12))],
+                  x_label=r"$$\varepsilon$$", y_label="y")
+    spec = json.loads(re.search(r'class="lr-data">(.*?)</script>', tex.static_html()).group(1))
+    assert spec["tex"] is True
+    plain = json.loads(re.search(r'class="lr-data">(.*?)</script>',
+                                 _explore().static_html()).group(1))
+    assert plain["tex"] is False
+
+
+def test_label_html_typesets_math_and_rejects_unbalanced_dollars():
+    from lowrank_nb.book.explorer import _label_html
+
+    assert _label_html("rank $r$ <b>") == (
+        'rank <span class="math notranslate nohighlight">\\(r\\)</span> &lt;b&gt;')
+    with pytest.raises(ValueError, match="unbalanced"):
+        _label_html("rank $r")

@@ -28,6 +28,7 @@ import base64
 import html
 import itertools
 import json
+import re
 import shutil
 import statistics
 import sys
@@ -153,6 +154,12 @@ def _label_html(text: str) -> str:
     return "".join(out)
 
 
+def _plain(label: str) -> str:
+    """A TeX axis label as plain text for the hover read-out (``$$r_{\\rm eff}$$`` -> r_eff)."""
+    text = re.sub(r"\\[a-zA-Z]+\s?|[{}$]", "", label)
+    return re.sub(r"_\s+", "_", " ".join(text.split()))
+
+
 def encode_payload(x: np.ndarray, curves: np.ndarray) -> dict:
     """Pack the shared ``x`` and the curves ``(points, series, len(x))`` as float32 base64.
 
@@ -192,7 +199,8 @@ class Explore:
     params : sequence of Param
         The sliders, in order.
     x_label, y_label : str
-        Axis labels (plain text; Unicode symbols such as ε are fine).
+        Axis labels: plain text (Unicode such as ε is fine), or TeX between ``$$`` delimiters,
+        which makes the page load BokehJS's TeX bundle (1.8 MB) as well.
     x_log, y_log : bool, default False
         Logarithmic axes.
     title : callable, optional
@@ -277,7 +285,7 @@ class Explore:
             fig.scatter("x", f"s{k}", source=source, size=4, color=color)
         # one read-out per x (all series at the x under the pointer), from the first line
         fig.add_tools(HoverTool(renderers=renderers[:1], mode="vline", tooltips=[
-            (self.x_label, "@x{0.[000]}"),
+            (_plain(self.x_label), "@x{0.[000]}"),
             *[(label, f"@s{k}{{0.[0000]}}") for k, label in enumerate(self.series)]]))
         fig.legend.location = "bottom_left"
         fig.legend.label_text_font_size = "11pt"
@@ -299,7 +307,8 @@ class Explore:
         fig, _ = self.figure(self.x, curves[flat].astype(float))
         uid = "lr-" + uuid.uuid4().hex[:10]
         spec = {"item": json_item(fig, uid + "-fig"), "grid": [list(p.grid) for p in self.params],
-                "names": [p.name for p in self.params], "series": self.series, **payload}
+                "names": [p.name for p in self.params], "series": self.series,
+                "tex": "$$" in self.x_label + self.y_label, **payload}
         sliders = []
         for p, i in zip(self.params, start):
             label = _label_html(p.label or p.name)
@@ -413,6 +422,12 @@ _PAGE_JS = r"""
 (function () {
   const root = document.currentScript.closest('.lr-explorer');
   const spec = JSON.parse(root.querySelector('.lr-data').textContent);
+  function load(src) {
+    return new Promise((ok, fail) => {
+      const el = document.createElement('script');
+      el.src = src; el.onload = ok; el.onerror = fail; document.head.appendChild(el);
+    });
+  }
   function bokehReady() {
     if (window.lrBokehReady) return window.lrBokehReady;
     let base = document.documentElement.dataset.content_root;
@@ -420,20 +435,22 @@ _PAGE_JS = r"""
       const s = [...document.scripts].map(s => s.src).find(u => u.includes('/_static/'));
       base = s ? s.slice(0, s.indexOf('_static/')) : '';
     }
-    window.lrBokehReady = new Promise((ok, fail) => {
-      if (window.Bokeh) { ok(); return; }
-      const el = document.createElement('script');
-      el.src = base + '_static/offline/bokeh/bokeh.min.js';
-      el.onload = ok; el.onerror = fail; document.head.appendChild(el);
-    });
+    window.lrBokehBase = base + '_static/offline/bokeh/';
+    window.lrBokehReady = window.Bokeh ? Promise.resolve()
+      : load(window.lrBokehBase + 'bokeh.min.js');
     return window.lrBokehReady;
+  }
+  function mathReady() {  // BokehJS's TeX support (axis labels between $$), only when used
+    if (!spec.tex) return Promise.resolve();
+    if (!window.lrBokehMath) window.lrBokehMath = load(window.lrBokehBase + 'bokeh-mathjax.min.js');
+    return window.lrBokehMath;
   }
   const raw = atob(spec.f32), bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
   const curves = new Float32Array(bytes.buffer), X = Float64Array.from(spec.x);
   const [, nser, nx] = spec.shape, inputs = [...root.querySelectorAll('input[type=range]')];
   root.lrTimes = [];
-  bokehReady().then(() => Bokeh.embed.embed_item(spec.item)).then(() => {
+  bokehReady().then(mathReady).then(() => Bokeh.embed.embed_item(spec.item)).then(() => {
     const rootId = spec.item.root_id;
     const doc = Bokeh.documents.find(d => d.get_model_by_id(rootId));
     const src = doc.get_model_by_name('lr-src');
