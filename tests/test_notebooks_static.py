@@ -70,7 +70,8 @@ def test_notebook_is_listed_seeded_and_asserts(path: Path) -> None:
         f"{path.name}: the Setup section must call lowrank_nb.setup_notebook(seed)"
     )
     assert re.search(r"^\s*assert\b", code, re.M), f"{path.name}: no assert cell"
-    assert "explore(" in code, f"{path.name}: no Explore widget (lowrank_nb.widgets.explore)"
+    assert "explore(" in code or "Explore(" in code, (
+        f"{path.name}: no Explore section (lowrank_nb.book.explorer.Explore or widgets.explore)")
     assert not re.search(r"^\s*(from numba|import numba|@njit|@jit)", code, re.M), (
         f"{path.name}: jitted code belongs in lowrank_nb, not in notebooks"
     )
