@@ -122,7 +122,7 @@ def test_shared_attention_draw_geometry() -> None:
     assert np.array_equal(Q, Q2) and np.array_equal(K, K2)  # the seed fixes the draw
     with pytest.raises(ValueError, match="logit_radius"):
         views.shared_attention_draw(40, 9, -1.0, rng=3)
-    with pytest.raises(ValueError, match="rng"):
+    with pytest.raises(TypeError, match="rng is required"):
         views.shared_attention_draw(40, 9, 1.0, rng=None)
 
 
