@@ -201,9 +201,35 @@ def test_bad_input(layer):
     with pytest.raises(ValueError, match="tau"):
         zs.proj_l1_nonneg(np.ones(3), 0.0)
     with pytest.raises(ValueError, match="r must be a power"):
-        zs.gen_block_lowrank(30, 8, 3)
+        zs.gen_block_lowrank(30, 8, 3, rng=0)
     with pytest.raises(ValueError, match="Y must not be the zero"):
         zs.approx_rank(np.zeros((3, 3)))
+
+
+def test_randomness_is_never_unseeded(layer):
+    # issue 15: the generators take rng as a required keyword and refuse None
+    with pytest.raises(TypeError, match="rng"):
+        zs.gen_single_layer(50, 5, 4, 1, 0.1)
+    with pytest.raises(TypeError, match="rng is required"):
+        zs.gen_single_layer(50, 5, 4, 1, 0.1, rng=None)
+    with pytest.raises(TypeError, match="rng is required"):
+        zs.gen_block_lowrank(8, 4, 2, rng=None)
+    with pytest.raises(TypeError, match="rng is required"):
+        zs.gen_planted_mlp([3, 4, 2], [1, 1], 10, 0.1, rng=None)
+    with pytest.raises(TypeError, match="rng is required"):
+        zs.gen_features_lowrank(50, 12, 4, 1, k_strong=3, rng=None)
+    with pytest.raises(TypeError, match="rng is required"):
+        zs.gen_teacher_data(5, rng=None)
+    # the same seed gives the same instance (value check against a second draw)
+    a = zs.gen_single_layer(50, 5, 4, 1, 0.1, rng=3)["W"]
+    assert np.array_equal(a, zs.gen_single_layer(50, 5, 4, 1, 0.1, rng=3)["W"])
+    # compress_mlp: only mode "jl" is random, and there rng is required
+    X, W = layer["X"], layer["W"]
+    with pytest.raises(ValueError, match="jl"):
+        zs.compress_mlp([W], X, [2], "jl")
+    f1, _ = zs.compress_mlp([W], X, [2], "jl", rng=4)
+    f2, _ = zs.compress_mlp([W], X, [2], "jl", rng=4)
+    assert np.array_equal(f1[0][1], f2[0][1])
 
 
 def test_eps_floor(layer):

@@ -70,7 +70,8 @@ def test_notebook_is_listed_seeded_and_asserts(path: Path) -> None:
         f"{path.name}: the Setup section must call lowrank_nb.setup_notebook(seed)"
     )
     assert re.search(r"^\s*assert\b", code, re.M), f"{path.name}: no assert cell"
-    assert "explore(" in code, f"{path.name}: no Explore widget (lowrank_nb.widgets.explore)"
+    assert "explore(" in code or "Explore(" in code, (
+        f"{path.name}: no Explore section (lowrank_nb.book.explorer.Explore or widgets.explore)")
     assert not re.search(r"^\s*(from numba|import numba|@njit|@jit)", code, re.M), (
         f"{path.name}: jitted code belongs in lowrank_nb, not in notebooks"
     )
@@ -153,3 +154,12 @@ def test_prose_checker_flags_hand_typed_numbers(text: str, number: str) -> None:
 ])
 def test_prose_checker_passes_glued_quoted_and_labels(text: str) -> None:
     assert prose_numbers.hand_typed_numbers(text) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_defines_at_most_two_functions(path: Path) -> None:
+    """Notebooks call, plot, assert and explain: helpers live in lowrank_nb, with tests."""
+    defs = [name for cell in _load(path)["cells"] if cell["cell_type"] == "code"
+            for name in re.findall(r"^\s*(?:async\s+)?def (\w+)", _source(cell), re.M)]
+    assert len(defs) <= 2, f"{path.name} defines {defs}: move all but the Explore callback " \
+        "(and at most one more) into the package"

@@ -80,7 +80,13 @@ def test_toy_success_matches_lemma_5_2():
     assert abs(r["exp_D1"] - 0.875) <= 4 * r["exp_D1_se"] + 1e-12
     assert r["lin_D1"] == 1.0 and r["exp_D0"] == 1.0 and r["lin_D0"] == 1.0
     with pytest.raises(ValueError, match="trials"):
-        S.toy_success(100, 3, trials=0)
+        S.toy_success(100, 3, trials=0, rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="rng"):
+        S.toy_success(100, 3, trials=10)  # rng is a required keyword
+    with pytest.raises(TypeError, match="rng is required"):
+        S.toy_success(100, 3, trials=10, rng=None)
+    with pytest.raises(ValueError, match="method"):
+        S.toy_success(100, 3, trials=10, rng=np.random.default_rng(0), method="jit")
 
 
 def test_hoeffding_check_respects_bound():
@@ -194,9 +200,13 @@ def test_self_success_resample_idx_and_share_y_false():
     ex2 = S.exact_success_self_ones(N, D, 15, share_y=False)
     assert abs(r2["success"] - ex2) <= 4 * r2["success_se"]  # 4 SE, see above
     with pytest.raises(ValueError, match="multiple of d - 2"):
-        S.self_success(200, 21, 15)
+        S.self_success(200, 21, 15, rng=rng)
     with pytest.raises(ValueError, match="X must be"):
         S.self_success(200, 22, 15, X="zeros", rng=rng)
+    with pytest.raises(TypeError, match="rng"):
+        S.self_success(200, 22, 15)  # rng is a required keyword
+    with pytest.raises(TypeError, match="rng is required"):
+        S.self_success(200, 22, 15, rng=None)
 
 
 class _FixedIndexRng(np.random.Generator):
@@ -240,7 +250,9 @@ def test_cross_success_agrees_with_exact():
     assert r12["trials"] == 2000 and 0.05 < ex12 < 0.995  # a rate that can be missed both ways
     assert abs(r12["success"] - ex12) <= 4 * r12["success_se"]  # 4 SE, see above
     with pytest.raises(ValueError, match="multiple of d - 1"):
-        S.cross_success(200, 12, 10)
+        S.cross_success(200, 12, 10, rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="rng"):
+        S.cross_success(200, 11, 10)  # rng is a required keyword
 
 
 def test_sweep_shapes_and_callable_fixed():

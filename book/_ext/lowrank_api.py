@@ -100,14 +100,19 @@ def resolve_old_names(app: Sphinx, env, node, contnode):
     target = node["reftarget"].lstrip("~.")
     domain = env.get_domain("py")
     candidates = []
-    if target.startswith("lowrank_nb"):
+    if "." in target:
         real = _real_name(target)
-        if real == EXISTS:
-            return contnode  # it exists, so no broken link: shown as code, without a link
+        if real == EXISTS or (real and not real.startswith("lowrank_nb")):
+            return contnode  # it exists (e.g. numpy's), so no broken link: code, no link
         candidates = [real] if real else []
     else:
-        candidates = [name for name in domain.objects
-                      if name.startswith("lowrank_nb.") and name.rsplit(".", 1)[-1] == target]
+        want_module = node.get("reftype") == "mod"
+        candidates = [name for name, entry in domain.objects.items()
+                      if name.startswith("lowrank_nb.") and name.rsplit(".", 1)[-1] == target
+                      and (entry.objtype == "module") == want_module]
+        here = node.get("py:module") or ""
+        local = [c for c in candidates if here and c.startswith(here + ".")]
+        candidates = local or candidates  # a bare name means the one in the same module
     if len(candidates) != 1:
         return None
     found = domain.resolve_any_xref(env, node["refdoc"], app.builder, candidates[0], node,

@@ -34,12 +34,15 @@ __all__ = [
     "gauss_sq_derivative_bound",
     "hoeffding_rff_bound",
     "hoeffding_type2_bound",
+    "jl_eps_explicit",
     "jl_rank",
     "jl_rank_explicit",
+    "jl_rank_threshold",
     "laptop_limits",
     "lemma22_degree",
     "lemma22_rank",
     "lemma41_part2_bound",
+    "limit_threshold",
     "nonvacuous_threshold",
     "rank_detach_all",
     "taylor_degree",
@@ -312,6 +315,99 @@ def nonvacuous_threshold(
     while hi - lo > 1:  # integer phase
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi
+
+
+def jl_rank_threshold(eps: float, c2: float = 1.0) -> int:
+    """Smallest ``n`` at which the rank of Eq. (3) is informative: ``jl_rank(eps, n, n, c2) < n``.
+
+    Every ``n x n`` matrix has rank at most ``n``, so the bound of Theorem 1.3 / Eq. (3) says
+    something only once the rank of Eq. (2) drops below ``n``. The rank grows like ``log n``,
+    so the flag switches once. A doubling search brackets the crossing, then
+    :func:`nonvacuous_threshold` finds it (the package's one threshold search).
+
+    Parameters
+    ----------
+    eps : float in (0, 1)
+        Relative max-norm accuracy.
+    c2 : float > 0, default 1.0
+        Constant of Eq. (2) (see :func:`jl_rank`); Part I fits it, or uses the explicit
+        ``4 / (1 - 2 eps / 3)`` of :func:`jl_rank_explicit`.
+
+    Returns
+    -------
+    int
+        ``n*`` with ``jl_rank(eps, n*, n*, c2) < n*`` and ``jl_rank(eps, n* - 1, n* - 1, c2)
+        >= n* - 1``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", Theorem 1.3, Eqs. (2) and (3).
+    """
+    eps = check_eps(eps)
+    c2 = check_positive(c2, "c2")
+
+    def rank(n: int) -> int:
+        return jl_rank(eps, n, n, c2)
+
+    hi = 2
+    while rank(hi) >= hi:  # doubling: bracket the crossing (n = 1 is always vacuous)
+        hi *= 2
+    return nonvacuous_threshold(rank, lambda n: n, max(1, hi // 2), hi)
+
+
+def jl_eps_explicit(k: int, n1: int, n2: int, delta: float) -> float:
+    """Smallest ``eps`` that the explicit-constant rank certifies at width ``k``.
+
+    Inverts :func:`jl_rank_explicit`: ``ceil(4 L / f(eps)) <= k`` with
+    ``L = log(4 n1 n2 / delta)`` and ``f(eps) = eps^2 (1 - 2 eps / 3)`` holds exactly when
+    ``f(eps) >= 4 L / k`` (``k`` is an integer), and ``f`` increases on ``(0, 1)``; the root
+    is found by bisection to full float precision. When no ``eps < 1`` qualifies
+    (``4 L / k > f(1) = 1/3``), the result is ``1.0``: the bound certifies nothing better
+    than the trivial relative error 1.
+
+    Parameters
+    ----------
+    k : int >= 1
+        Sketch width (the rank).
+    n1, n2 : int >= 1
+        Matrix size.
+    delta : float in (0, 1)
+        Allowed failure probability.
+
+    Returns
+    -------
+    float in (0, 1]
+        ``eps*`` with ``jl_rank_explicit(eps, n1, n2, delta) <= k`` for every ``eps`` in
+        ``[eps*, 1)`` and ``> k`` below ``eps*`` (up to one ulp of bisection).
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", Theorem 1.3 (explicit-constant
+    variant of :func:`jl_rank_explicit`, derived in this book); S. Dasgupta and A. Gupta
+    (2003), Lemma 2.2.
+    """
+    k = check_int(k, "k")
+    n1 = check_int(n1, "n1")
+    n2 = check_int(n2, "n2")
+    delta = check_probability(delta, "delta")
+    need = 4 * math.log(4 * n1 * n2 / delta) / k
+
+    def f(e: float) -> float:
+        return e * e * (1 - 2 * e / 3)
+
+    if need > f(1.0):
+        return 1.0
+    lo, hi = 0.0, 1.0  # f(lo) < need <= f(hi)
+    while True:
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            break
+        lo, hi = (lo, mid) if f(mid) >= need else (mid, hi)
+    # f(hi) >= need in exact arithmetic may fail by one rounding of 4 L / f: step up to a
+    # width the rank formula itself accepts.
+    while hi < 1.0 and jl_rank_explicit(hi, n1, n2, delta) > k:
+        hi = math.nextafter(hi, 2.0)
     return hi
 
 
@@ -621,6 +717,50 @@ def laptop_limits(
               hi=10**30, chapter="part5/self_attention_ones"),
     ]
     return [lim.search() for lim in out]
+
+
+def limit_threshold(limits: Sequence[Limit], label: str, params: str = "") -> int | None:
+    """The threshold of the one :class:`Limit` whose label starts with ``label``.
+
+    Parameters
+    ----------
+    limits : sequence of Limit
+        For example the output of :func:`laptop_limits` (or several concatenated).
+    label : str
+        Start of the wanted ``Limit.label`` (e.g. ``"Eq. (3), fitted"``).
+    params : str, default ""
+        A substring of ``Limit.params`` that must also match (e.g. ``"eps=0.1"``).
+
+    Returns
+    -------
+    int or None
+        ``threshold`` of the matching limit (None: never non-vacuous on its range).
+
+    Raises
+    ------
+    ValueError
+        If no limit or more than one matches (the lookup would be ambiguous).
+
+    References
+    ----------
+    The bounds catalogued by :func:`laptop_limits`: S. Budzinskiy, Eqs. (1)-(3), (5),
+    Theorems 1.3, 2.1, 3.8, 6.5; Zhang and Saab, Theorems 4.4, 4.9; Deng et al., Lemmas 4.1,
+    D.2, D.8.
+    """
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a str, got {type(label).__name__}")
+    if not isinstance(params, str):
+        raise TypeError(f"params must be a str, got {type(params).__name__}")
+    items = list(limits)
+    if not all(isinstance(lim, Limit) for lim in items):
+        raise TypeError("limits must be a sequence of Limit")
+    # one entry per (label, params): a limit listed twice is still one limit
+    hits = {(lim.label, lim.params): lim.threshold for lim in items
+            if lim.label.startswith(label) and params in lim.params}
+    if len(hits) != 1:
+        raise ValueError(f"label={label!r} with params containing {params!r} must match exactly "
+                         f"one limit, matched {len(hits)}: {sorted(hits)}")
+    return next(iter(hits.values()))
 
 
 #: The absolute constant C = 4 sqrt(2) e required in the proof of Theorem 4.4 (with K = 1).

@@ -107,9 +107,9 @@ def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
     """
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None:
-        raise ValueError(f"{name} is required: pass a numpy.random.Generator or an int seed "
-                         "(results that depend on randomness are never silently unseeded)")
+    if rng is None:  # like a missing argument: a TypeError
+        raise TypeError(f"{name} is required: pass a numpy.random.Generator or an int seed "
+                        "(results that depend on randomness are never silently unseeded)")
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if int(rng) < 0:
             raise ValueError(f"{name} seed must be >= 0, got {rng}")

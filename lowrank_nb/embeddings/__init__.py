@@ -1,24 +1,7 @@
-"""Random embeddings and the Taylor/embedding constructions built on them.
+"""Old import path of :mod:`lowrank_nb.papers.budzinskiy.embeddings` (kept so existing code runs).
 
-* :mod:`.jl`: Johnson--Lindenstrauss sketches of ``A B^T`` (Theorem 1.3);
-* :mod:`.taylor`: Taylor factorisations of Examples 1.1 and 1.2.
-
-Further submodules hold the constructions of later sections (Hadamard powers, squared
-distances, tensors); import them from their submodule.
+Its submodules (``lowrank_nb.embeddings.jl``, ...) are the same module objects as the new ones.
 """
 
-from lowrank_nb.papers.budzinskiy.embeddings.jl import jl_factors, jl_sketch, realised_jl_error
-from lowrank_nb.papers.budzinskiy.embeddings.taylor import (
-    multi_indices,
-    taylor_factors_1d,
-    taylor_factors_exp_inner,
-)
-
-__all__ = [
-    "jl_factors",
-    "jl_sketch",
-    "multi_indices",
-    "realised_jl_error",
-    "taylor_factors_1d",
-    "taylor_factors_exp_inner",
-]
+from lowrank_nb.papers.budzinskiy.embeddings import *  # noqa: F403 (the same names)
+from lowrank_nb.papers.budzinskiy.embeddings import __all__  # noqa: F401

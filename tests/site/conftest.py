@@ -54,3 +54,27 @@ def browser() -> Iterator[object]:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+REPORT = pytest.StashKey[list]()
+
+
+@pytest.fixture(scope="session")
+def explorer_report(request) -> list:
+    """Rows {page, explorer, positions, redraws, median_ms, max_ms}, printed after the run."""
+    return request.config.stash.setdefault(REPORT, [])
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Report the slider positions and redraw times of the new-style explorers."""
+    rows = terminalreporter.config.stash.get(REPORT, [])
+    if not rows:
+        return
+    tr = terminalreporter
+    tr.section("Explore sections: positions and static redraw (input -> frame with the new data)")
+    for row in rows:
+        tr.write_line(f"{row['page']} explorer {row['explorer']}: positions {row['positions']}, "
+                      f"{row['redraws']} redraws, median {row['median_ms']:.1f} ms, "
+                      f"max {row['max_ms']:.1f} ms")
+    counts = sorted(c for row in rows for c in row["positions"])
+    tr.write_line(f"all sliders: {len(counts)}, median positions {counts[len(counts) // 2]}")

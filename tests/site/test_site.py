@@ -4,6 +4,9 @@
 * math is typeset (no raw TeX delimiters left in the text);
 * every embedded widget renders;
 * moving any slider of an Explore section changes the figure shown;
+* new-style explorers (class ``lr-explorer``): Home, End and the arrows move every slider, each
+  move changes the figure and its aria-valuetext, the canvas is drawn at 2x device pixels;
+  positions and redraw times are reported at the end of the run (not asserted);
 * every chapter page links its own notebook for download, and ledger.json / errata.json exist.
 """
 
@@ -163,3 +166,62 @@ def test_ledger_and_errata_json_are_published() -> None:
     for box in errata:
         assert (SITE / box["page"].split("#")[0]).is_file(), box
         assert box["kind"] in ("typo", "gap", "false as stated"), box
+
+
+# --- New-style explorers (lowrank_nb.book.explorer): native range inputs over a Bokeh figure.
+EXPLORER_PAGES = [p for p in PAGES if 'class="lr-explorer"' in (SITE / p).read_text()]
+
+# The figure's canvas, inside Bokeh's shadow roots: its backing width over its CSS width.
+JS_CANVAS_RATIO = """(fig) => {
+  const walk = (n) => { if (n.tagName === 'CANVAS') return n;
+    for (const c of [...(n.shadowRoot ? n.shadowRoot.children : []), ...n.children]) {
+      const r = walk(c); if (r) return r; }
+    return null; };
+  const c = walk(fig); return c ? c.width / c.getBoundingClientRect().width : 0; }"""
+
+
+@pytest.mark.parametrize("rel", EXPLORER_PAGES)
+def test_lr_explorer_keys_move_every_slider(browser, site_url: str, rel: str,
+                                            explorer_report: list) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900}, device_scale_factor=2)
+    try:
+        page.goto(f"{site_url}/{rel}", wait_until="load")
+        n = page.locator(".lr-explorer").count()
+        page.wait_for_function(
+            f"document.querySelectorAll(\".lr-explorer[data-lr-ready='1']\").length === {n}",
+            timeout=30_000)
+        page.wait_for_timeout(300)  # first paint
+        for i, root in enumerate(page.query_selector_all(".lr-explorer")):
+            assert root.query_selector(".lr-figure"), f"{rel}: explorer {i} has no figure"
+            fig = root.query_selector(".lr-figure")
+            ratio = fig.evaluate(JS_CANVAS_RATIO)
+            assert ratio >= 1.9, f"{rel}: explorer {i} is drawn at {ratio:.2f} px per CSS px at 2x"
+            positions = []
+            for j, inp in enumerate(root.query_selector_all("input[type=range]")):
+                lo, hi = int(inp.get_attribute("min")), int(inp.get_attribute("max"))
+                positions.append(hi - lo + 1)
+                assert hi - lo + 1 >= 6, f"{rel}: slider {j} of explorer {i} has {hi - lo + 1}"
+                assert inp.evaluate("e => !!e.closest('label')"), f"{rel}: slider {j} unlabelled"
+                inp.focus()
+                shots, texts = [], []
+                for key, want in (("Home", lo), ("ArrowRight", lo + 1), ("End", hi),
+                                  ("ArrowLeft", hi - 1)):
+                    page.keyboard.press(key)
+                    page.wait_for_timeout(120)
+                    assert int(inp.input_value()) == want, f"{rel}: {key} on slider {j}"
+                    texts.append(inp.get_attribute("aria-valuetext"))
+                    shots.append(fig.screenshot())
+                assert len(set(texts)) == 4, f"{rel}: slider {j} aria-valuetext {texts}"
+                assert len(set(shots)) == 4, (
+                    f"{rel}: slider {j} of explorer {i} does not change the figure")
+            times = root.evaluate("r => r.lrTimes")
+            assert times, f"{rel}: explorer {i} recorded no redraw"
+            times = sorted(times)
+            explorer_report.append({"page": rel, "explorer": i, "positions": positions,
+                                    "redraws": len(times),
+                                    "median_ms": times[len(times) // 2], "max_ms": times[-1]})
+        failed = page.evaluate("[...document.querySelectorAll('.lr-explorer')]"
+                               ".map(r => r.dataset.lrError).filter(Boolean)")
+        assert not failed, f"{rel}: an explorer failed to load: {failed}"
+    finally:
+        page.close()

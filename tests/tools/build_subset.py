@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
         return 2
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     keep = ("book/how-to-read", "book/part1/", "book/bibliography", "book/ledger", "book/notation",
-            "book/errata", "book/reproducibility",
+            "book/errata", "book/reproducibility", "book/explore-design",
             *[w if (ROOT / f"{w}.ipynb").exists() else w + "/" for w in wanted])
     # Part landing pages stay so that cross-references between parts resolve, except those
     # that link their own chapters ({doc}), which would be unknown documents here.

@@ -24,12 +24,6 @@ from lowrank_nb.papers.budzinskiy.attention_matrix import (
 __all__ = ["feature_moments", "random_feature_errors", "sphere_tokens", "trig_transfer_errors"]
 
 
-def _required_rng(rng: object) -> np.random.Generator:
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
-    return check_rng(rng)
-
 
 def sphere_tokens(
     n: int, m: int, scale: float, *, rng: np.random.Generator | int
@@ -71,7 +65,7 @@ def sphere_tokens(
     n = check_int(n, "n")
     m = check_int(m, "m")
     scale = check_positive(scale, "scale")
-    gen = _required_rng(rng)
+    gen = check_rng(rng)
     R = np.sqrt(scale * np.sqrt(m))
     return sample_sphere(n, m, R=R, rng=gen), sample_sphere(n, m, R=R, rng=gen)
 
@@ -135,7 +129,7 @@ def random_feature_errors(
     rho = check_int(rho, "rho")
     if not isinstance(theory_norm, bool):
         raise TypeError(f"theory_norm must be a bool, got {type(theory_norm).__name__}")
-    gen = _required_rng(rng)
+    gen = check_rng(rng)
     Q, K = sphere_tokens(n, m, scale, rng=gen)
     A = exp_logits(Q, K)
     Om = gen.standard_normal((m, rho))
@@ -240,7 +234,7 @@ def trig_transfer_errors(
     m = check_int(m, "m")
     scale = check_positive(scale, "scale")
     rho = check_int(rho, "rho")
-    gen = _required_rng(rng)
+    gen = check_rng(rng)
     Q, K = sphere_tokens(n, m, scale, rng=gen)
     V = gen.standard_normal((n, m))
     A = exp_logits(Q, K)

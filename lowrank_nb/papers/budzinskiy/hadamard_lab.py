@@ -20,12 +20,6 @@ from lowrank_nb.papers.budzinskiy.embeddings.hadamard import (
 __all__ = ["hadamard_power_errors", "sphere_sketch_lab"]
 
 
-def _required_rng(rng: object) -> np.random.Generator:
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
-    return check_rng(rng)
-
 
 def hadamard_power_errors(
     X: np.ndarray,
@@ -39,8 +33,9 @@ def hadamard_power_errors(
 ) -> np.ndarray:
     """Absolute max-norm errors ``||(X Y^T)^{*s} - U V^T||_max`` of independent embeddings.
 
-    Each trial calls :func:`~lowrank_nb.papers.budzinskiy.embeddings.hadamard.
-    hadamard_power_factors` once with the same generator. The errors are absolute: divide by
+    Each trial calls
+    :func:`~lowrank_nb.papers.budzinskiy.embeddings.hadamard.hadamard_power_factors` once
+    with the same generator. The errors are absolute: divide by
     ``(||X||_{2,inf} ||Y||_{2,inf})^s`` for the relative error of Lemma 3.1 (on the unit
     sphere that factor is 1).
 
@@ -82,7 +77,7 @@ def hadamard_power_errors(
     trials = check_int(trials, "trials")
     if method not in ("gram", "literal", "kron"):
         raise ValueError(f"method must be 'gram', 'literal' or 'kron', got {method!r}")
-    gen = _required_rng(rng)
+    gen = check_rng(rng)
     P = Xa @ Ya.T
     errs = []
     for _ in range(trials):
@@ -135,6 +130,6 @@ def sphere_sketch_lab(
     m = check_int(m, "m")
     k = check_int(k, "k")
     s_max = check_int(s_max, "s_max")
-    gen = _required_rng(rng)
+    gen = check_rng(rng)
     X, Y = sample_sphere(n, m, rng=gen), sample_sphere(n, m, rng=gen)
     return X, Y, hadamard_power_sketches(X, Y, s_max, k, gen)

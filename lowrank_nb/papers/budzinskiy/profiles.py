@@ -2,9 +2,10 @@
 
 Section 4 writes a generating function of the squared distance as
 ``f(x, y) = h(||x - y||_2^2)``. The Taylor constructions and the growth condition of
-Assumption 3.5 need high derivatives of ``h``, which :func:`lowrank_nb.papers.budzinskiy.
-embeddings.distance.taylor_coefficients` computes with mpmath; the profiles here accept and
-return mpmath numbers so that no precision is lost on the way.
+Assumption 3.5 need high derivatives of ``h``, which
+:func:`~lowrank_nb.papers.budzinskiy.embeddings.distance.taylor_coefficients` computes with
+mpmath; the profiles here accept and return mpmath numbers so that no precision is lost on the
+way.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from lowrank_nb.papers.dengsong.separation_exact import (  # noqa: F401 (one nam
     exact_fire_probs_self_identity,
     exact_success_self_identity,
 )
+from lowrank_nb.papers.dengsong.toy_numba import toy_fire_flags
 
 __all__ = [
     "attention_layer",
@@ -196,6 +197,13 @@ def toy_network(f: np.ndarray, Y: np.ndarray, tau: float) -> float:
     return float(max(relu_tau(fa @ Ya, tau).sum(), 0.0))
 
 
+def _require_rng(rng: Any) -> np.random.Generator:
+    """The ``rng`` of a Monte-Carlo runner: a Generator or a seed, never None (unseeded)."""
+    if rng is None:
+        raise TypeError("rng is required (a numpy.random.Generator or an int seed), got None")
+    return check_rng(rng)
+
+
 def _se(p: float, trials: int) -> float:
     return float(math.sqrt(max(p * (1.0 - p), 0.0) / trials))
 
@@ -210,15 +218,18 @@ def _summary(ok: dict[str, np.ndarray], trials: int) -> dict[str, Any]:
     return out
 
 
-def toy_success(n: int, m: int, tau: float = 0.5, trials: int = 1000,
-                rng: np.random.Generator | None = None, *, share_y: bool = True,
-                chunk: int = 250, **score_kw: Any) -> dict[str, Any]:
+def toy_success(n: int, m: int, tau: float = 0.5, trials: int = 1000, *,
+                rng: np.random.Generator, share_y: bool = True,
+                chunk: int = 250, method: str = "numpy", **score_kw: Any) -> dict[str, Any]:
     """Monte-Carlo success rate of the toy separation (Section 7.1).
 
     A trial draws a D0 and a D1 score vector (Definition 3.8) and Rademacher weights
     ``Y`` (n x m); success means F_exp(D1) > 0, F_lin(D1) = 0, F_exp(D0) = 0, F_lin(D0) = 0.
     ``share_y=True`` (faithful reading) uses one ``Y`` for all four; ``False`` draws four.
     ``tau`` is not given by the paper; 0.5 lies in the valid window (noise level, 3/4).
+    ``rng`` is required. ``method='numba'`` runs the compiled kernel
+    :func:`lowrank_nb.papers.dengsong.toy_numba.toy_fire_flags` (own random stream, same law;
+    only ``share_y=True`` and uniform scores); ``'numpy'`` is the reference path.
 
     Returns a dict with ``success`` and the marginals ``exp_D1`` (rate of F > 0), ``lin_D1``,
     ``exp_D0``, ``lin_D0`` (rates of F = 0), each with a binomial standard error ``*_se``.
@@ -232,7 +243,16 @@ def toy_success(n: int, m: int, tau: float = 0.5, trials: int = 1000,
     tau = _check_real(tau, "tau")
     trials = check_int(trials, "trials", minimum=1)
     chunk = check_int(chunk, "chunk", minimum=1)
-    rng = check_rng(rng)
+    rng = _require_rng(rng)
+    if method not in ("numpy", "numba"):
+        raise ValueError(f"method must be 'numpy' or 'numba', got {method!r}")
+    if method == "numba":
+        if not share_y or score_kw.get("dist", "uniform") != "uniform":
+            raise ValueError("method='numba' supports share_y=True with uniform scores only")
+        kw = {k: v for k, v in score_kw.items() if k != "dist"}
+        fired = toy_fire_flags(n, m, tau, trials, rng=rng, **kw)
+        return _summary({key: (fired[:, i] if key == "exp_D1" else ~fired[:, i])
+                         for i, key in enumerate(EVENTS)}, trials)
     ok: dict[str, list[np.ndarray]] = {k: [] for k in EVENTS}
     done = 0
     # keep the (T, n, m) sign block small: large temporaries cost more in page faults
@@ -568,8 +588,8 @@ def _run_trials(outputs: Callable[[], dict[str, np.ndarray]], d: int, m: int, ta
 
 
 def self_success(n: int, d: int, m: int, a0: float = 0.01, a1: float = 1.2, b: float = 0.2,
-                 c: float = 0.8, X: str = "ones", trials: int = 100,
-                 rng: np.random.Generator | None = None, share_y: bool = True, *,
+                 c: float = 0.8, X: str = "ones", trials: int = 100, *,
+                 rng: np.random.Generator, share_y: bool = True,
                  tau: float | None = None, j3: int | None = None,
                  resample_idx: bool = False) -> dict[str, Any]:
     """Monte-Carlo success rate of the self-attention separation (Section 7.2).
@@ -594,7 +614,7 @@ def self_success(n: int, d: int, m: int, a0: float = 0.01, a1: float = 1.2, b: f
     if n % (d - 2) != 0:
         raise ValueError(f"n must be a multiple of d - 2, got n={n}, d={d}")
     a0, a1, b, c = (_check_real(v, nm) for v, nm in [(a0, "a0"), (a1, "a1"), (b, "b"), (c, "c")])
-    rng = check_rng(rng)
+    rng = _require_rng(rng)
     tau = (c + 0.1) * math.sqrt(math.log(n)) if tau is None else _check_real(tau, "tau")
     if resample_idx:
         return _run_trials(lambda: self_outputs(n, d, a0, a1, b, c, X, int(rng.integers(n))),
@@ -605,8 +625,8 @@ def self_success(n: int, d: int, m: int, a0: float = 0.01, a1: float = 1.2, b: f
 
 
 def cross_success(n: int, d: int, m: int, a0: float = 0.01, a1: float = 3.0, trials: int = 100,
-                  rng: np.random.Generator | None = None, tau: float = 0.9,
-                  share_y: bool = True, *, strict: bool = True,
+                  *, rng: np.random.Generator, tau: float = 0.9,
+                  share_y: bool = True, strict: bool = True,
                   resample_idx: bool = False) -> dict[str, Any]:
     """Monte-Carlo success rate of the cross-attention separation (Appendix F.6).
 
@@ -625,7 +645,7 @@ def cross_success(n: int, d: int, m: int, a0: float = 0.01, a1: float = 3.0, tri
         raise ValueError(f"n must be a multiple of d - 1, got n={n}, d={d}")
     a0, a1 = _check_real(a0, "a0"), _check_real(a1, "a1")
     tau = _check_real(tau, "tau")
-    rng = check_rng(rng)
+    rng = _require_rng(rng)
     if resample_idx or (n % (d - 1) != 0):
         return _run_trials(lambda: cross_outputs(n, d, a0, a1, int(rng.integers(n)),
                                                  int(rng.integers(n)), strict=strict),

@@ -64,6 +64,13 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------- helpers
+def _require_rng(rng: Any, name: str = "rng") -> np.random.Generator:
+    # issue 15: randomness is never silently unseeded, so None is refused here
+    if rng is None:
+        raise TypeError(f"{name} is required: pass a numpy.random.Generator or an int seed")
+    return check_rng(rng, name)
+
+
 def _check_rank(r: Any, name: str, maximum: int) -> int:
     return check_int(r, name, minimum=1, maximum=maximum)
 
@@ -708,6 +715,8 @@ def compress_mlp(
     true_weights : list of ndarray, optional
     rcond : float in [0, 1)
     rng : numpy.random.Generator or int, optional
+        Required for ``mode="jl"`` (the only random mode; ``None`` raises ValueError there,
+        never an unseeded draw); ignored by the deterministic modes.
 
     Returns
     -------
@@ -736,6 +745,8 @@ def compress_mlp(
     if mode == "oracle" and true_weights is None:
         raise ValueError("mode='oracle' needs true_weights")
     Ms = None if true_weights is None else [check_array(M, "true_weights") for M in true_weights]
+    if mode == "jl" and rng is None:
+        raise ValueError("mode='jl' draws a random embedding: pass rng (a Generator or a seed)")
     gen = check_rng(rng) if mode == "jl" else None
     forward(Ws, X0)  # validates that the shapes chain with X0
     Xo = Xh = X0
@@ -775,13 +786,18 @@ def compress_mlp(
 
 # ----------------------------------------------------------------------------- generators
 def gen_single_layer(d1: int, d: int, d2: int, r: int, sigma: float, *, delta: float = 0.0,
-                     rng: np.random.Generator | int | None = None) -> dict:
+                     rng: np.random.Generator | int) -> dict:
     """G-A: one layer under the strong low-rank assumption (Theorem 3.1).
 
     ``Xc = ReLU(X0 A / sqrt(20) + 0.3 N)`` (full column rank, non-negative), ``M = B C /
     sqrt(d)`` of rank ``r``, ``X = Xc + delta N'``, ``G = sigma * N(0,1)`` and the pretrained
     ``W = argmin ||X W - (Xc M + G)||_F``; the mismatch is ``E = X W - Xc M - G`` and the
     tolerance ``eps = ||E||_op^2 / d1`` is measured.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or int
+        Required keyword (all draws come from it; ``None`` is refused).
 
     Returns
     -------
@@ -797,7 +813,7 @@ def gen_single_layer(d1: int, d: int, d2: int, r: int, sigma: float, *, delta: f
     r = _check_rank(r, "r", min(d, d2))
     sigma = check_positive(sigma, "sigma", allow_zero=True)
     delta = check_positive(delta, "delta", allow_zero=True)
-    g = check_rng(rng)
+    g = _require_rng(rng)
     X0 = g.standard_normal((d1, 20))
     Xc = np.maximum(X0 @ g.standard_normal((20, d)) / np.sqrt(20)
                     + 0.3 * g.standard_normal((d1, d)), 0.0)
@@ -810,13 +826,18 @@ def gen_single_layer(d1: int, d: int, d2: int, r: int, sigma: float, *, delta: f
             "eps": float(np.linalg.norm(E, 2) ** 2 / d1)}
 
 
-def gen_block_lowrank(n: int, d: int, r: int, alpha: float = 1.0,
-                      rng: np.random.Generator | int | None = None) -> dict:
+def gen_block_lowrank(n: int, d: int, r: int, alpha: float = 1.0, *,
+                      rng: np.random.Generator | int) -> dict:
     """G-B: ``Y = Xc M`` with entries ``+-alpha``, rank ``r`` and ``||Y||_* = alpha sqrt(r) n``.
 
     ``Xc = [onehot(l) | N(0,1)^{n x (d-r)}]`` with balanced row labels ``l``, ``M`` stacks
     ``alpha H_r onehot(c)^T`` (Hadamard ``H_r``) over zeros: ``Y`` sits exactly on the boundary
     of the nuclear-norm constraint of Theorems 4.4 and 4.9.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or int
+        Required keyword (all draws come from it; ``None`` is refused).
 
     Returns
     -------
@@ -831,7 +852,7 @@ def gen_block_lowrank(n: int, d: int, r: int, alpha: float = 1.0,
     if r not in (1, 2, 4, 8, 16) or n % r or d <= r:
         raise ValueError(f"r must be a power of 2 <= 16 dividing n={n} with d > r, got {r}")
     alpha = check_positive(alpha, "alpha")
-    g = check_rng(rng)
+    g = _require_rng(rng)
     lab = g.permutation(r)[np.arange(n) % r]
     col = g.permutation(r)[np.arange(n) % r]
     Xc = np.hstack([np.eye(r)[lab], g.standard_normal((n, d - r))])
@@ -840,7 +861,7 @@ def gen_block_lowrank(n: int, d: int, r: int, alpha: float = 1.0,
 
 
 def gen_planted_mlp(widths: Sequence[int], ranks: Sequence[int], m: int, sigma: float, *,
-                    m_test: int = 2000, rng: np.random.Generator | int | None = None) -> dict:
+                    m_test: int = 2000, rng: np.random.Generator | int) -> dict:
     """G-C: a planted MLP obeying assumption (2) layer by layer.
 
     Ground truth ``M_i = B_i C_i sqrt(c_i / (N_{i-1} r_i))`` (``c_1 = 1``, else 2); pretrained
@@ -848,6 +869,11 @@ def gen_planted_mlp(widths: Sequence[int], ranks: Sequence[int], m: int, sigma: 
     propagating ``X^{(i)} = ReLU(X^{(i-1)} W_i)`` and ``Xc^{(i)} = ReLU(Xc^{(i-1)} M_i)``
     (linear last layer). The least-squares fit amplifies noise in the weak directions of
     ``X^{(i-1)}``, so ``W_i`` is far from low rank while ``X^{(i-1)} W_i`` is nearly rank r.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or int
+        Required keyword (all draws come from it; ``None`` is refused).
 
     Returns
     -------
@@ -863,7 +889,7 @@ def gen_planted_mlp(widths: Sequence[int], ranks: Sequence[int], m: int, sigma: 
     m = check_int(m, "m", minimum=max(widths))
     m_test = check_int(m_test, "m_test")
     sigma = check_positive(sigma, "sigma", allow_zero=True)
-    g = check_rng(rng)
+    g = _require_rng(rng)
     X0 = g.standard_normal((m, widths[0]))
     X = Xc = X0
     Ws, Ms = [], []
@@ -883,13 +909,18 @@ def gen_planted_mlp(widths: Sequence[int], ranks: Sequence[int], m: int, sigma: 
 def gen_features_lowrank(d1: int = 1000, d: int = 60, d2: int = 40, r: int = 3, *,
                          k_strong: int = 10, weak: float = 0.01, nuisance: float = 5.0,
                          sigma: float = 0.1,
-                         rng: np.random.Generator | int | None = None) -> dict:
+                         rng: np.random.Generator | int) -> dict:
     """G-D: features low-rank, weights not (one layer).
 
     ``X = N(0,1) diag(1_k, weak 1_{d-k}) Q0^T``; ``M = Q0[:, :k] B C / sqrt(k)`` (rank r);
     a nuisance ``N_w = Q0[:, k:] D`` in the weak directions with ``||N_w||_op = nuisance
     ||M||_op``; ``W = M + N_w + X^+ (sigma G)``. Weight SVD keeps the nuisance; the data
     barely see it.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or int
+        Required keyword (all draws come from it; ``None`` is refused).
 
     Returns
     -------
@@ -906,7 +937,7 @@ def gen_features_lowrank(d1: int = 1000, d: int = 60, d2: int = 40, r: int = 3, 
     weak = check_positive(weak, "weak")
     nuisance = check_positive(nuisance, "nuisance", allow_zero=True)
     sigma = check_positive(sigma, "sigma", allow_zero=True)
-    g = check_rng(rng)
+    g = _require_rng(rng)
     Q0 = np.linalg.qr(g.standard_normal((d, d)))[0]
     scale = np.r_[np.ones(k), weak * np.ones(d - k)]
     X = (g.standard_normal((d1, d)) * scale) @ Q0.T
@@ -917,7 +948,7 @@ def gen_features_lowrank(d1: int = 1000, d: int = 60, d2: int = 40, r: int = 3, 
     return {"X": X, "W": W, "M": M}
 
 
-def gen_teacher_data(n: int, rng: np.random.Generator | int | None = None,
+def gen_teacher_data(n: int, *, rng: np.random.Generator | int,
                      teacher: dict | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     """G-E data: ``y = sin(2 x P) C + 0.5 tanh((2 x P)^2) C[::-1]`` with ``x ~ N(0, I_20)``.
 
@@ -927,6 +958,7 @@ def gen_teacher_data(n: int, rng: np.random.Generator | int | None = None,
     ----------
     n : int
     rng : numpy.random.Generator or int
+        Required keyword (``None`` is refused).
     teacher : dict, optional
         ``{"P", "C"}`` from a previous call (so train and test share the teacher).
 
@@ -941,7 +973,7 @@ def gen_teacher_data(n: int, rng: np.random.Generator | int | None = None,
     Zhang and Saab, Section 1.1 (compression data disjoint from training data).
     """
     n = check_int(n, "n")
-    g = check_rng(rng)
+    g = _require_rng(rng)
     if teacher is None:
         teacher = {"P": g.standard_normal((20, 4)) / np.sqrt(20),
                    "C": g.standard_normal((4, 5))}
