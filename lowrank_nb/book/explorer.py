@@ -155,7 +155,7 @@ def _label_html(text: str) -> str:
 
 
 def _plain(label: str) -> str:
-    """A TeX axis label as plain text for the hover read-out (``$$r_{\\rm eff}$$`` -> r_eff)."""
+    """A TeX axis label as plain text for the hover read-out (r_{\\rm eff} -> r_eff)."""
     text = re.sub(r"\\[a-zA-Z]+\s?|[{}$]", "", label)
     return re.sub(r"_\s+", "_", " ".join(text.split()))
 
@@ -199,7 +199,7 @@ class Explore:
     params : sequence of Param
         The sliders, in order.
     x_label, y_label : str
-        Axis labels: plain text (Unicode such as ε is fine), or TeX between ``$$`` delimiters,
+        Axis labels: plain text (Unicode such as ε is fine), or TeX between double dollars,
         which makes the page load BokehJS's TeX bundle (1.8 MB) as well.
     x_log, y_log : bool, default False
         Logarithmic axes.
