@@ -26,8 +26,8 @@ def sample_sphere(
         Number of points and dimension, both >= 1.
     R : float, default 1.0
         Radius, > 0.
-    rng : numpy.random.Generator or int or None
-        Source of randomness.
+    rng : numpy.random.Generator or int (required: None raises TypeError)
+        Source of randomness; never silently unseeded.
 
     Returns
     -------
@@ -68,8 +68,8 @@ def sample_ball(
         Number of points and dimension, both >= 1.
     R : float, default 1.0
         Radius, > 0.
-    rng : numpy.random.Generator or int or None
-        Source of randomness.
+    rng : numpy.random.Generator or int (required: None raises TypeError)
+        Source of randomness; never silently unseeded.
 
     Returns
     -------
@@ -107,7 +107,7 @@ def sample_points(
         the generated matrix is symmetric with an exactly zero distance diagonal.
     domain : {"ball", "sphere"}
         Where the points live.
-    rng : numpy.random.Generator or int or None
+    rng : numpy.random.Generator or int (required: None raises TypeError)
     R : float, default 1.0
 
     Returns
