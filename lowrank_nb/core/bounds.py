@@ -848,6 +848,16 @@ def thm49_bound(r: int, d1: int, d2: int, alpha: float, sigma: float,
     return float(C_as), float(C_as * factor * _root(r, d1, d2))
 
 
+def _taylor_error(C: float, M: float, sigma: float, R: float, t: int, eps: float,
+                  k: int) -> float:
+    """``C [e^{-t} + eps (e^{k M sigma R^2} - 1)]``, the shape shared by Thm 4.5 and Cor 4.8."""
+    C, M = check_positive(C, "C", allow_zero=True), check_positive(M, "M")
+    sigma, R = check_positive(sigma, "sigma"), check_positive(R, "R")
+    t = check_int(t, "t")
+    eps = check_positive(eps, "eps", allow_zero=True)
+    return C * (math.exp(-t) + eps * math.expm1(k * M * sigma * R**2))
+
+
 def thm45_bound(C: float, M: float, sigma: float, R: float, t: int, eps: float) -> float:
     """Right-hand side ``C [e^{-t} + eps (e^{4 M sigma R^2} - 1)]`` of Theorem 4.5.
 
@@ -855,11 +865,7 @@ def thm45_bound(C: float, M: float, sigma: float, R: float, t: int, eps: float) 
     ----------
     S. Budzinskiy, "When big data actually are low-rank ...", Theorem 4.5.
     """
-    C, M = check_positive(C, "C", allow_zero=True), check_positive(M, "M")
-    sigma, R = check_positive(sigma, "sigma"), check_positive(R, "R")
-    t = check_int(t, "t")
-    eps = check_positive(eps, "eps", allow_zero=True)
-    return C * (math.exp(-t) + eps * math.expm1(4 * M * sigma * R**2))
+    return _taylor_error(C, M, sigma, R, t, eps, 4)
 
 
 def cor48_bound(C: float, M: float, sigma: float, R: float, t: int, eps: float) -> float:
@@ -869,11 +875,7 @@ def cor48_bound(C: float, M: float, sigma: float, R: float, t: int, eps: float) 
     ----------
     S. Budzinskiy, "When big data actually are low-rank ...", Corollary 4.8.
     """
-    C, M = check_positive(C, "C", allow_zero=True), check_positive(M, "M")
-    sigma, R = check_positive(sigma, "sigma"), check_positive(R, "R")
-    t = check_int(t, "t")
-    eps = check_positive(eps, "eps", allow_zero=True)
-    return C * (math.exp(-t) + eps * math.expm1(8 * M * sigma * R**2))
+    return _taylor_error(C, M, sigma, R, t, eps, 8)
 
 
 # Cramer's constant in |H_n(x)| <= K 2^{n/2} sqrt(n!) e^{x^2/2} (Abramowitz & Stegun 22.14.17,
