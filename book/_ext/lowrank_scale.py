@@ -24,6 +24,9 @@ import json
 from pathlib import Path
 
 from docutils import nodes
+
+# The sibling extension's table and glue-folder helpers (book/_ext is on sys.path).
+from lowrank_book import _glue_folder, _table
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -85,48 +88,25 @@ def read_scales(folder: Path, docnames: list[str]) -> list[dict]:
     return sorted(out, key=lambda s: (s["paper"], s["figure"], s["doc"]))
 
 
-def _glue_folder(app: Sphinx) -> Path:
-    from myst_nb.sphinx_ext import OUTPUT_FOLDER
-
-    return Path(app.outdir).parent / OUTPUT_FOLDER
-
-
 def _cell(value) -> str:
     return "not stated" if value is None else f"{value:,}"
 
 
 def build_table(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
     scales = read_scales(_glue_folder(app), sorted(app.env.found_docs))
-    table = nodes.table(classes=["lowrank-generated"])
-    headers = ["Paper", "Figure", "Paper points", "Paper trials", "Book points", "Book trials",
-               "At paper scale", "Chapter"]
-    group = nodes.tgroup(cols=len(headers))
-    table += group
-    for _ in headers:
-        group += nodes.colspec(colwidth=1)
-    head = nodes.thead()
-    row = nodes.row()
-    for h in headers:
-        row += nodes.entry("", nodes.paragraph(text=h))
-    head += row
-    group += head
-    body = nodes.tbody()
+    rows = []
     for s in scales:
-        row = nodes.row()
         verdict = {True: "yes", False: "no", None: "no stated grid"}[s["at_paper_scale"]]
         link = nodes.reference("", s["doc"], internal=True,
                                refuri=app.builder.get_relative_uri(fromdoc, s["doc"]))
-        texts = [s["paper"], s["figure"], *(_cell(s[f]) for f in FIELDS), verdict]
-        for text in texts:
-            row += nodes.entry("", nodes.paragraph(text=text))
-        row += nodes.entry("", nodes.paragraph("", "", link))
-        body += row
-    group += body
+        rows.append([s["paper"], s["figure"], *(_cell(s[f]) for f in FIELDS), verdict,
+                     nodes.paragraph("", "", link)])
     below = sum(s["at_paper_scale"] is False for s in scales)
     summary = nodes.paragraph(text=f"{len(scales)} reproduced figures and experiments declare "
                                    f"their scale in this build; {below} run below the paper's "
                                    "stated grid or trial count.")
-    return [summary, table]
+    return [summary, _table(["Paper", "Figure", "Paper points", "Paper trials", "Book points",
+                             "Book trials", "At paper scale", "Chapter"], rows)]
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
