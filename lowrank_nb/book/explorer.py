@@ -50,6 +50,8 @@ __all__ = ["Explore", "Param", "decode_payload", "encode_payload", "explores", "
 MIN_POSITIONS = 6  # every slider of the static page offers at least this many values
 MEDIAN_POSITIONS = 12  # and the explorer's sliders at least this many in the median
 MAX_PAYLOAD_BYTES = 1_500_000  # encoded curves per explorer; pages stay below 4 MB
+LIVE_NOTE = ("<small>Live: each slider move recomputes the figure in the kernel; any value in "
+             "the slider's range works, not only the book's grid.</small>")
 _PALETTE = [COLORS[k] for k in ("data", "bound", "fit", "baseline", "accent", "extra")]
 _LIVE: weakref.WeakSet = weakref.WeakSet()
 
@@ -203,8 +205,6 @@ class Explore:
         which makes the page load BokehJS's TeX bundle (1.8 MB) as well.
     x_log, y_log : bool, default False
         Logarithmic axes.
-    title : callable, optional
-        ``title(**params) -> str`` shown above the figure.
     y_range : (float, float), optional
         Fixed y range, so that moving a slider does not rescale the axis.
     """
@@ -367,8 +367,10 @@ class Explore:
 
         for s in sliders.values():
             s.observe(_on_change, names="value")
+        note = W.HTML(LIVE_NOTE)
         box = W.VBox([W.HBox(list(sliders.values()), layout=W.Layout(flex_flow="row wrap")),
-                      BokehModel(fig)])
+                      BokehModel(fig), note])
+        box.add_class("lr-live")
         box.explore = self  # type: ignore[attr-defined]
         box.sliders = sliders  # type: ignore[attr-defined]
         return box
