@@ -12,6 +12,7 @@ Theorems D.5-D.17, E.4, F.5-F.17 and Section 7.2 (Figures 4, 5 and 7).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +26,17 @@ from lowrank_nb.papers.dengsong.separation_exact import exact_fire_probs_self_id
 __all__ = ["SETTINGS", "separation_event_rates"]
 
 SETTINGS = ("cross", "self-ones", "self-identity")
+
+
+@lru_cache(maxsize=8192)
+def _fire_probs(setting: str, n: int, d: int, a0: float, a1: float, b: float, c: float
+                ) -> dict[str, float]:
+    """Per-weight-vector firing probabilities, cached: an explorer asks for them at every m."""
+    if setting == "cross":
+        return exact_fire_probs_cross(n, d, a0, a1)
+    if setting == "self-ones":
+        return exact_fire_probs_self_ones(n, d, a0, a1, b, c)
+    return exact_fire_probs_self_identity(n, d, a0, a1, b, c)
 
 
 def separation_event_rates(setting: str, n: int, d: int, m: int | Sequence[int], *,
@@ -70,12 +82,7 @@ def separation_event_rates(setting: str, n: int, d: int, m: int | Sequence[int],
             or np.any(m_arr < 1):
         raise ValueError(f"m must be an integer >= 1 or a non-empty sequence of them, got {m!r}")
     a0, a1 = check_real(a0, "a0"), check_real(a1, "a1")
-    if setting == "cross":
-        p = exact_fire_probs_cross(n, d, a0, a1)
-    elif setting == "self-ones":
-        p = exact_fire_probs_self_ones(n, d, a0, a1, check_real(b, "b"), check_real(c, "c"))
-    else:
-        p = exact_fire_probs_self_identity(n, d, a0, a1, check_real(b, "b"), check_real(c, "c"))
+    p = _fire_probs(setting, n, d, a0, a1, check_real(b, "b"), check_real(c, "c"))
     mm = m_arr.astype(float)
     out = {"exp_D1": 1.0 - (1.0 - p["exp_D1"]) ** mm}
     for key in ("lin_D1", "exp_D0", "lin_D0"):
