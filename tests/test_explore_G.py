@@ -62,13 +62,16 @@ def test_self_attention_singular_values_bad_input():
 def test_event_rates_success_matches_oracles(setting, n, d, oracle):
     m = np.arange(1, 41)
     r = separation_event_rates(setting, n, d, m, a1=1.2)
-    assert set(r) == {"exp_D1", "lin_D1", "exp_D0", "lin_D0", "success"}
+    assert set(r) == {"exp_D1", "lin_D1", "exp_D0", "lin_D0", "no_false_alarm", "success"}
     ref = np.array([oracle(n, d, int(k)) for k in m])
     assert np.allclose(r["success"], ref, rtol=0, atol=1e-14)  # same law, rounding only
     for v in r.values():
         assert v.shape == m.shape and np.all((v >= 0) & (v <= 1))
     # success needs all four events: never above the least likely one
     assert np.all(r["success"] <= np.min([r[k] for k in r if k != "success"], axis=0) + 1e-12)
+    # no false alarm needs the three quiet events: never above the least likely of them
+    quiet = np.min([r[k] for k in ("lin_D1", "exp_D0", "lin_D0")], axis=0)
+    assert np.all(r["no_false_alarm"] <= quiet + 1e-12)
 
 
 @pytest.mark.parametrize("setting", SETTINGS)
@@ -80,7 +83,8 @@ def test_event_rates_against_monte_carlo(setting):
     else:
         mc = self_success(n, d, m, 0.01, 1.0, X=setting[5:], trials=trials, rng=rng)
     r = separation_event_rates(setting, n, d, m, a1=1.0)
-    for key, val in r.items():
+    for key in ("exp_D1", "lin_D1", "exp_D0", "lin_D0", "success"):
+        val = r[key]
         se = max(np.sqrt(val[0] * (1 - val[0]) / trials), 1e-3)
         assert abs(mc[key] - val[0]) < 4.5 * se, key  # 4.5 SE over 15 comparisons
 

@@ -48,7 +48,8 @@ def separation_event_rates(setting: str, n: int, d: int, m: int | Sequence[int],
     per-vector firing probabilities ``p`` (exact, from the closed-form attention rows), the
     returned rates are ``P[F_exp(D1) > 0] = 1 - (1 - p_exp_D1)^m``,
     ``P[F_lin(D1) = 0] = (1 - p_lin_D1)^m``, the same for ``F_exp(D0) = 0`` and
-    ``F_lin(D0) = 0``, and ``P[success] = (1 - p_bad)^m - q^m``.
+    ``F_lin(D0) = 0``, ``P[no false alarm] = (1 - p_bad)^m`` (none of the three networks that
+    must stay at 0 fires) and ``P[success] = (1 - p_bad)^m - q^m``.
 
     Parameters
     ----------
@@ -67,8 +68,8 @@ def separation_event_rates(setting: str, n: int, d: int, m: int | Sequence[int],
     Returns
     -------
     dict of numpy.ndarray
-        Keys ``exp_D1``, ``lin_D1``, ``exp_D0``, ``lin_D0`` and ``success``, one value per
-        ``m``, each in ``[0, 1]``.
+        Keys ``exp_D1``, ``lin_D1``, ``exp_D0``, ``lin_D0``, ``no_false_alarm`` and ``success``,
+        one value per ``m``, each in ``[0, 1]``.
 
     References
     ----------
@@ -87,6 +88,7 @@ def separation_event_rates(setting: str, n: int, d: int, m: int | Sequence[int],
     out = {"exp_D1": 1.0 - (1.0 - p["exp_D1"]) ** mm}
     for key in ("lin_D1", "exp_D0", "lin_D0"):
         out[key] = (1.0 - p[key]) ** mm
+    out["no_false_alarm"] = (1.0 - p["p_bad"]) ** mm
     # clip: the difference of two powers can round a hair below 0
     out["success"] = np.clip((1.0 - p["p_bad"]) ** mm - p["q"] ** mm, 0.0, 1.0)
     return out
