@@ -7,6 +7,11 @@ import pytest
 
 from lowrank_nb.core.norms import svd_eps_rank
 from lowrank_nb.core.sampling import sample_ball
+from lowrank_nb.papers.budzinskiy.embeddings.jl import jl_factors
+from lowrank_nb.papers.budzinskiy.identity_residuals import (
+    identity_residual_profiles,
+    sorted_entry_profile,
+)
 from lowrank_nb.papers.budzinskiy.svd_error_profile import (
     eps_rank_from_profile,
     svd_max_error_profile,
@@ -54,3 +59,41 @@ def test_profile_bad_input():
         eps_rank_from_profile(np.array([1.0, 0.1]), 0.0)
     with pytest.raises(ValueError, match="profile"):
         eps_rank_from_profile(np.array([]), 0.1)
+
+
+# --- gamma2: sorted residual entries of rank-k approximations of the identity -------------
+
+
+def test_sorted_entry_profile_matches_a_full_sort():
+    R = np.random.default_rng(0).standard_normal((30, 20))
+    f = np.array([1e-4, 1 / 600, 0.01, 0.1, 0.37, 0.5, 1.0])
+    desc = np.sort(np.abs(R).ravel())[::-1]  # independent: a full sort, largest first
+    want = [desc[max(1, int(np.ceil(q * 600 - 1e-9))) - 1] for q in f]
+    np.testing.assert_array_equal(sorted_entry_profile(R, f), want)
+    assert sorted_entry_profile(R, [1e-9])[0] == np.abs(R).max()
+
+
+def test_identity_residual_profiles_reproduce_the_draws_and_the_trace_floor():
+    n, k, f = 40, 6, np.geomspace(1e-4, 1.0, 15)
+    jl, proj = identity_residual_profiles(n, k, f, rng=np.random.default_rng(3))
+    rng = np.random.default_rng(3)  # same draws in the same order, built here by hand
+    U, V = jl_factors(np.eye(n), np.eye(n), k, rng)
+    Q = np.linalg.qr(rng.standard_normal((n, k)))[0]
+    np.testing.assert_allclose(jl, sorted_entry_profile(np.eye(n) - U @ V.T, f), rtol=1e-12)
+    np.testing.assert_allclose(proj, sorted_entry_profile(np.eye(n) - Q @ Q.T, f), rtol=1e-12)
+    # tr(QQ^T) = k: the diagonal of I - QQ^T sums to n - k, so its largest entry is >= 1 - k/n
+    assert proj[0] >= 1 - k / n - 1e-12  # 1e-12: round-off of Q Q^T
+    assert np.all(np.diff(jl) <= 0) and np.all(np.diff(proj) <= 0)
+
+
+def test_identity_residual_bad_input():
+    with pytest.raises(ValueError, match="k"):
+        identity_residual_profiles(10, 11, [0.5], rng=1)
+    with pytest.raises(ValueError, match="n"):
+        identity_residual_profiles(1, 1, [0.5], rng=1)
+    with pytest.raises(TypeError, match="rng"):
+        identity_residual_profiles(10, 2, [0.5], rng=None)
+    with pytest.raises(ValueError, match="fractions"):
+        sorted_entry_profile(np.eye(3), [0.0])
+    with pytest.raises(ValueError, match="R"):
+        sorted_entry_profile(np.array([]), [0.5])
