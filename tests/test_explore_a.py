@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from lowrank_nb.core.norms import svd_eps_rank
 from lowrank_nb.core.sampling import sample_ball
-from lowrank_nb.papers.budzinskiy.embeddings.jl import jl_factors
+from lowrank_nb.papers.budzinskiy.embeddings.jl import jl_factors, realised_jl_error
 from lowrank_nb.papers.budzinskiy.identity_residuals import (
     identity_residual_profiles,
     sorted_entry_profile,
+)
+from lowrank_nb.papers.budzinskiy.jl_curves import (
+    ball_points_span,
+    jl_error_curve,
+    sketch_error_curve,
 )
 from lowrank_nb.papers.budzinskiy.svd_error_profile import (
     eps_rank_from_profile,
@@ -97,3 +103,63 @@ def test_identity_residual_bad_input():
         sorted_entry_profile(np.eye(3), [0.0])
     with pytest.raises(ValueError, match="R"):
         sorted_entry_profile(np.array([]), [0.5])
+
+
+# --- jl_maxnorm: realised JL error against the width, points in any dimension -------------
+def test_jl_error_curve_matches_jl_factors_per_width():
+    rng = np.random.default_rng(11)
+    A, B = sample_ball(30, 12, rng=rng), sample_ball(25, 12, rng=rng)
+    ks = [3, 7, 20, 41]
+    got = jl_error_curve(A, B, ks, rng=np.random.default_rng(4))
+    R = np.random.default_rng(4).standard_normal((12, 41))  # the same sketch, column by column
+    for k, g in zip(ks, got):
+        U, V = A @ R[:, :k] / np.sqrt(k), B @ R[:, :k] / np.sqrt(k)
+        assert g == pytest.approx(realised_jl_error(A, B, U, V), rel=1e-10)
+    # sketch_error_curve on row subsets agrees with the curve of the subset
+    sub = sketch_error_curve(A[:10], B[:9], (A @ R)[:10], (B @ R)[:9], ks)
+    np.testing.assert_allclose(sub, jl_error_curve(A[:10], B[:9], ks, rng=np.random.default_rng(4)),
+                               rtol=1e-12)
+
+
+def test_ball_points_span_small_m_is_sample_ball():
+    A, B = ball_points_span(5, 4, 9, rng=np.random.default_rng(2))
+    rng = np.random.default_rng(2)
+    np.testing.assert_array_equal(A, sample_ball(5, 9, rng=rng))
+    np.testing.assert_array_equal(B, sample_ball(4, 9, rng=rng))
+
+
+def test_ball_points_span_large_m_has_the_law_of_ball_points():
+    m, n = 60, 10  # 2n = 20 < m: the Bartlett path
+    span_cos, ball_cos, norms = [], [], []
+    for seed in range(60):
+        A, B = ball_points_span(n, n, m, rng=np.random.default_rng(seed))
+        assert A.shape == (n, 2 * n)
+        P = np.vstack([A, B])
+        r = np.linalg.norm(P, axis=1)
+        norms.append(r)
+        C = (P / r[:, None]) @ (P / r[:, None]).T
+        span_cos.append(C[np.triu_indices(2 * n, 1)])
+        Q = sample_ball(2 * n, m, rng=np.random.default_rng(1000 + seed))
+        Q /= np.linalg.norm(Q, axis=1)[:, None]
+        ball_cos.append((Q @ Q.T)[np.triu_indices(2 * n, 1)])
+    span_cos, ball_cos = np.concatenate(span_cos), np.concatenate(ball_cos)
+    # radii: P(|x| <= t) = t^m for the uniform ball, so |x|^m is uniform on (0, 1)
+    assert stats.kstest(np.concatenate(norms) ** m, "uniform").pvalue > 1e-3
+    # E cos^2 = 1/m for independent uniform directions; 11400 pairs, sd of the mean ~ 0.015/m
+    assert abs(np.mean(span_cos**2) * m - 1) < 0.08
+    # the pairwise cosines have the law of directly sampled points (fixed seeds; alarm 1e-3)
+    assert stats.ks_2samp(span_cos, ball_cos).pvalue > 1e-3
+
+
+def test_jl_curves_bad_input():
+    A = np.ones((4, 3))
+    with pytest.raises(ValueError, match="ks"):
+        jl_error_curve(A, A, [3, 2], rng=0)
+    with pytest.raises(ValueError, match="ks"):
+        jl_error_curve(A, A, [0, 2], rng=0)
+    with pytest.raises(TypeError, match="rng"):
+        jl_error_curve(A, A, [1, 2], rng=None)
+    with pytest.raises(ValueError, match="AR and BR"):
+        sketch_error_curve(A, A, np.ones((4, 1)), np.ones((4, 1)), [1, 2])
+    with pytest.raises(ValueError, match="m"):
+        ball_points_span(2, 2, 0, rng=0)
