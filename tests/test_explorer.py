@@ -161,3 +161,16 @@ def test_label_html_typesets_math_and_rejects_unbalanced_dollars():
         'rank <span class="math notranslate nohighlight">\\(r\\)</span> &lt;b&gt;')
     with pytest.raises(ValueError, match="unbalanced"):
         _label_html("rank $r")
+
+
+def test_many_series_get_distinct_line_styles():
+    def many(a, b):
+        return {"x": X, "y": {f"c{k}": a + k * b * X for k in range(11)}}
+
+    ex = Explore(many, [Param("a", range(1, 13)), Param("b", np.linspace(0, 1, 12))],
+                 x_label="x", y_label="y")
+    x, curves = ex.evaluate(a=1, b=0.5)
+    fig, _ = ex.figure(x, curves)
+    lines = [r.glyph for r in fig.renderers if type(r.glyph).__name__ == "Line"]
+    styles = {(g.line_color, tuple(g.line_dash)) for g in lines}
+    assert len(lines) == 11 and len(styles) == 11

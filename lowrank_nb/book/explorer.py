@@ -52,7 +52,11 @@ MEDIAN_POSITIONS = 12  # and the explorer's sliders at least this many in the me
 MAX_PAYLOAD_BYTES = 1_500_000  # encoded curves per explorer; pages stay below 4 MB
 LIVE_NOTE = ("<small>Live: each slider move recomputes the figure in the kernel; any value in "
              "the slider's range works, not only the book's grid.</small>")
-_PALETTE = [COLORS[k] for k in ("data", "bound", "fit", "baseline", "accent", "extra")]
+# The book's Okabe-Ito roles, then the rest of that palette; past eight series the colours
+# repeat with a different dash pattern, so no two curves look alike.
+_PALETTE = [COLORS[k] for k in ("data", "bound", "fit", "baseline", "accent", "extra")] + [
+    "#56B4E9", "#000000"]
+_DASHES = ["solid", "dashed", "dotted", "dashdot"]
 _LIVE: weakref.WeakSet = weakref.WeakSet()
 
 
@@ -280,8 +284,9 @@ class Explore:
         renderers = []
         for k, label in enumerate(self.series):
             color = _PALETTE[k % len(_PALETTE)]
+            dash = _DASHES[(k // len(_PALETTE)) % len(_DASHES)]
             renderers.append(fig.line("x", f"s{k}", source=source, line_width=2.5, color=color,
-                                      legend_label=label))
+                                      line_dash=dash, legend_label=label))
             fig.scatter("x", f"s{k}", source=source, size=4, color=color)
         # one read-out per x (all series at the x under the pointer), from the first line
         fig.add_tools(HoverTool(renderers=renderers[:1], mode="vline", tooltips=[
