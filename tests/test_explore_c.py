@@ -129,6 +129,7 @@ def test_attention_feature_profile_matches_direct_features(scale):
     att = attention_from_matrix(A, V)
     rhos = [3, 10, 40]
     prof = attention_feature_profile(tab, scale, rhos)
+    theory = attention_feature_profile(tab, scale, rhos, theory_norm=True)
     for i, rho in enumerate(rhos):
         L, Rt = trig_softmax_factors(Q * m**-0.25, K * m**-0.25, Om[:, :rho])
         Pq, Pk = (positive_random_features(X * m**-0.25, Om[:, :rho]) for X in (Q, K))
@@ -138,6 +139,7 @@ def test_attention_feature_profile_matches_direct_features(scale):
             bound = attention_transfer_bounds(A, delta, V)["sharp"]
             # same quantities, sums in another order: 1e-9 relative covers the rounding
             assert prof[f"{name}_a"][i] == pytest.approx(delta / A.max(), rel=1e-9)
+            assert theory[f"{name}_a"][i] == pytest.approx(delta / math.exp(scale), rel=1e-9)
             assert prof[f"{name}_out"][i] == pytest.approx(out, rel=1e-9, abs=1e-12)
             assert prof[f"{name}_bound"][i] == pytest.approx(bound, rel=1e-9)
 
@@ -158,3 +160,5 @@ def test_attention_feature_bad_inputs():
         attention_feature_profile(tab, 60.0, [2])
     with pytest.raises(TypeError, match="tables"):
         attention_feature_profile({"uq": 1}, 1.0, [2])
+    with pytest.raises(TypeError, match="theory_norm"):
+        attention_feature_profile(tab, 1.0, [2], theory_norm=1)

@@ -307,7 +307,8 @@ def attention_feature_tables(n: int, m: int, rho: int, values: int, *,
 
 
 def attention_feature_profile(tables: dict[str, np.ndarray], scale: float,
-                              rhos: Sequence[int]) -> dict[str, np.ndarray]:
+                              rhos: Sequence[int], *, theory_norm: bool = False
+                              ) -> dict[str, np.ndarray]:
     """Errors of trigonometric and positive random features of attention, against ``rho``.
 
     With ``s = scale``, ``A = exp(s U_Q U_K^T)`` (logits in ``[-s, s]``); with the first
@@ -316,7 +317,7 @@ def attention_feature_profile(tables: dict[str, np.ndarray], scale: float,
     Theorem 5.2, ``2 rho`` columns) and the positive one is
     ``G = e^{-s} (1/rho) sum_k exp(sqrt(s) omega_k^T (u_i + w_j))`` (Performer, ``rho``
     columns). For each ``rho`` in ``rhos`` and each map it reports
-    ``||A - G||_max / max A``, the realised output error
+    ``||A - G||_max / max A`` (or ``/ e^s``, see ``theory_norm``), the realised output error
     ``||Att(max(G, tiny)) - Att(A)||_max`` with ``Att(A) = D^{-1} A V``, and the sharp
     transfer bound of
     :func:`~lowrank_nb.papers.budzinskiy.attention_matrix.attention_transfer_bounds` at
@@ -331,6 +332,10 @@ def attention_feature_profile(tables: dict[str, np.ndarray], scale: float,
         Logit scale ``R^2 / sqrt(m)``.
     rhos : sequence of int
         Numbers of frequencies, strictly increasing, each in ``[1, rho]``.
+    theory_norm : bool, default False
+        Divide the errors of ``A`` by ``e^scale`` (the theory's normalisation
+        ``e^{|q||k| / sqrt(m)}``) instead of by ``max A`` (the convention of the paper's
+        Section 7), as in :func:`random_feature_errors`.
 
     Returns
     -------
@@ -347,6 +352,8 @@ def attention_feature_profile(tables: dict[str, np.ndarray], scale: float,
     if not isinstance(tables, dict) or not keys <= set(tables):
         raise TypeError("tables must be the dict returned by attention_feature_tables")
     s = check_positive(scale, "scale")
+    if not isinstance(theory_norm, bool):
+        raise TypeError(f"theory_norm must be a bool, got {type(theory_norm).__name__}")
     if s > 50:
         raise ValueError(f"scale must lie in (0, 50] (exp(scale) overflows the features), got {s}")
     rho_max = tables["pq"].shape[1]
@@ -357,7 +364,7 @@ def attention_feature_profile(tables: dict[str, np.ndarray], scale: float,
     A = np.exp(s * (tables["uq"] @ tables["uk"].T))
     V = tables["v"]
     att = (A @ V) / A.sum(axis=1)[:, None]
-    amax = float(A.max())
+    ref = float(np.exp(s)) if theory_norm else float(A.max())
     # the sharp bound of attention_transfer_bounds, with its A- and V-statistics computed once
     row_mean = float(A.mean(axis=1).min())
     width = float(np.max(V.max(axis=0) - V.min(axis=0)))
@@ -378,7 +385,7 @@ def attention_feature_profile(tables: dict[str, np.ndarray], scale: float,
         done = rho
         for name, G in (("trig", np.exp(s) * trig_sum / rho), ("pos", pos_sum / rho)):
             delta = float(np.max(np.abs(A - G)))
-            out[f"{name}_a"][i] = delta / amax
+            out[f"{name}_a"][i] = delta / ref
             Gp = np.maximum(G, 1e-300)  # as in the chapter: a positive G for D^{-1} G V
             out[f"{name}_out"][i] = float(np.max(np.abs((Gp @ V) / Gp.sum(axis=1)[:, None] - att)))
             out[f"{name}_bound"][i] = (delta * width / (row_mean - delta) if delta < row_mean
