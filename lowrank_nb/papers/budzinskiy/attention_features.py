@@ -9,6 +9,9 @@ trigonometric (Theorem 5.2 route) and positive (Performer) random features there
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
+
 import numpy as np
 
 from lowrank_nb.core.sampling import sample_sphere
@@ -21,7 +24,14 @@ from lowrank_nb.papers.budzinskiy.attention_matrix import (
     trig_softmax_factors,
 )
 
-__all__ = ["feature_moments", "random_feature_errors", "sphere_tokens", "trig_transfer_errors"]
+__all__ = [
+    "attention_feature_profile",
+    "attention_feature_tables",
+    "feature_moments",
+    "random_feature_errors",
+    "sphere_tokens",
+    "trig_transfer_errors",
+]
 
 
 
@@ -244,3 +254,140 @@ def trig_transfer_errors(
     realised = np.max(np.abs(attention_from_matrix(G, V) - attention_from_matrix(A, V)))
     b = attention_transfer_bounds(A, delta, V)
     return float(realised), float(b["sharp"]), float(b["spec"])
+
+
+def attention_feature_tables(n: int, m: int, rho: int, values: int, *,
+                             rng: np.random.Generator | int) -> dict[str, np.ndarray]:
+    """Unit-sphere queries and keys, values and frequency projections, for any logit scale.
+
+    Draws (in this order) the directions ``U_Q, U_K`` of ``n`` queries and keys, uniform on
+    the unit sphere of ``R^m``, Gaussian values ``V`` (``n x values``) and ``rho`` Gaussian
+    frequencies ``Omega`` (``m x rho``), and stores the projections ``U_Q Omega`` and
+    ``U_K Omega``. Queries and keys at logit scale ``s`` are ``R U`` with
+    ``R^2 / sqrt(m) = s`` (as :func:`sphere_tokens` draws them), so their rescaled rows
+    ``m^{-1/4} R U = sqrt(s) U`` and every feature follow from these tables by scaling:
+    :func:`attention_feature_profile` evaluates any scale and any number of frequencies up to
+    ``rho`` (the first ones) without drawing again.
+
+    Parameters
+    ----------
+    n : int >= 1
+        Number of tokens.
+    m : int >= 1
+        Head dimension.
+    rho : int >= 1
+        Largest number of frequencies.
+    values : int >= 1
+        Number of columns of ``V``.
+    rng : numpy.random.Generator or int (required keyword)
+
+    Returns
+    -------
+    dict
+        ``"uq", "uk"`` (``n x m``), ``"v"`` (``n x values``), ``"pq", "pk"`` (``n x rho``).
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank, or entrywise approximation of certain
+    function-generated matrices", Section 1.3 and Theorem 5.2; K. Choromanski et al.,
+    "Rethinking attention with Performers" (2021), Lemma 1.
+    """
+    n = check_int(n, "n")
+    m = check_int(m, "m")
+    rho = check_int(rho, "rho")
+    values = check_int(values, "values")
+    if rng is None:
+        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
+                        "got None (results must be reproducible)")
+    gen = check_rng(rng)
+    uq, uk = sample_sphere(n, m, rng=gen), sample_sphere(n, m, rng=gen)
+    v = gen.standard_normal((n, values))
+    om = gen.standard_normal((m, rho))
+    return {"uq": uq, "uk": uk, "v": v, "pq": uq @ om, "pk": uk @ om}
+
+
+def attention_feature_profile(tables: dict[str, np.ndarray], scale: float,
+                              rhos: Sequence[int], *, theory_norm: bool = False
+                              ) -> dict[str, np.ndarray]:
+    """Errors of trigonometric and positive random features of attention, against ``rho``.
+
+    With ``s = scale``, ``A = exp(s U_Q U_K^T)`` (logits in ``[-s, s]``); with the first
+    ``rho`` frequencies, the trigonometric approximation is
+    ``G = e^s (1/rho) sum_k cos(sqrt(s) omega_k^T (u_i - w_j))`` (the pair ``[cos, sin]`` of
+    Theorem 5.2, ``2 rho`` columns) and the positive one is
+    ``G = e^{-s} (1/rho) sum_k exp(sqrt(s) omega_k^T (u_i + w_j))`` (Performer, ``rho``
+    columns). For each ``rho`` in ``rhos`` and each map it reports
+    ``||A - G||_max / max A`` (or ``/ e^s``, see ``theory_norm``), the realised output error
+    ``||Att(max(G, tiny)) - Att(A)||_max`` with ``Att(A) = D^{-1} A V``, and the sharp
+    transfer bound of
+    :func:`~lowrank_nb.papers.budzinskiy.attention_matrix.attention_transfer_bounds` at
+    ``delta = ||A - G||_max`` (``inf`` where its condition ``delta < min_i mean_j A_ij``
+    fails). The sums over frequencies are accumulated from one ``rho`` to the next.
+
+    Parameters
+    ----------
+    tables : dict
+        Output of :func:`attention_feature_tables`.
+    scale : float > 0
+        Logit scale ``R^2 / sqrt(m)``.
+    rhos : sequence of int
+        Numbers of frequencies, strictly increasing, each in ``[1, rho]``.
+    theory_norm : bool, default False
+        Divide the errors of ``A`` by ``e^scale`` (the theory's normalisation
+        ``e^{|q||k| / sqrt(m)}``) instead of by ``max A`` (the convention of the paper's
+        Section 7), as in :func:`random_feature_errors`.
+
+    Returns
+    -------
+    dict
+        Keys ``"trig_a", "pos_a", "trig_out", "pos_out", "trig_bound", "pos_bound"``, one
+        value per ``rho``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", Section 1.3 and Theorem 5.2;
+    K. Choromanski et al. (2021), Lemma 1; the transfer bound is the book's derivation.
+    """
+    keys = {"uq", "uk", "v", "pq", "pk"}
+    if not isinstance(tables, dict) or not keys <= set(tables):
+        raise TypeError("tables must be the dict returned by attention_feature_tables")
+    s = check_positive(scale, "scale")
+    if not isinstance(theory_norm, bool):
+        raise TypeError(f"theory_norm must be a bool, got {type(theory_norm).__name__}")
+    if s > 50:
+        raise ValueError(f"scale must lie in (0, 50] (exp(scale) overflows the features), got {s}")
+    rho_max = tables["pq"].shape[1]
+    r_arr = [check_int(r, "rhos", maximum=rho_max) for r in rhos]
+    if not r_arr or any(b <= a for a, b in itertools.pairwise(r_arr)):
+        raise ValueError("rhos must be a non-empty, strictly increasing sequence in "
+                         f"[1, {rho_max}]")
+    A = np.exp(s * (tables["uq"] @ tables["uk"].T))
+    V = tables["v"]
+    att = (A @ V) / A.sum(axis=1)[:, None]
+    ref = float(np.exp(s)) if theory_norm else float(A.max())
+    # the sharp bound of attention_transfer_bounds, with its A- and V-statistics computed once
+    row_mean = float(A.mean(axis=1).min())
+    width = float(np.max(V.max(axis=0) - V.min(axis=0)))
+    root = np.sqrt(s)
+    top = r_arr[-1]
+    pq, pk = root * tables["pq"][:, :top], root * tables["pk"][:, :top]
+    cq, sq, ck, sk = np.cos(pq), np.sin(pq), np.cos(pk), np.sin(pk)
+    eq, ek = np.exp(pq - s / 2), np.exp(pk - s / 2)
+    trig_sum = np.zeros_like(A)
+    pos_sum = np.zeros_like(A)
+    out = {key: np.empty(len(r_arr)) for key in
+           ("trig_a", "pos_a", "trig_out", "pos_out", "trig_bound", "pos_bound")}
+    done = 0
+    for i, rho in enumerate(r_arr):
+        blk = slice(done, rho)
+        trig_sum += cq[:, blk] @ ck[:, blk].T + sq[:, blk] @ sk[:, blk].T
+        pos_sum += eq[:, blk] @ ek[:, blk].T
+        done = rho
+        for name, G in (("trig", np.exp(s) * trig_sum / rho), ("pos", pos_sum / rho)):
+            delta = float(np.max(np.abs(A - G)))
+            out[f"{name}_a"][i] = delta / ref
+            Gp = np.maximum(G, 1e-300)  # as in the chapter: a positive G for D^{-1} G V
+            out[f"{name}_out"][i] = float(np.max(np.abs((Gp @ V) / Gp.sum(axis=1)[:, None] - att)))
+            out[f"{name}_bound"][i] = (delta * width / (row_mean - delta) if delta < row_mean
+                                       else np.inf)
+    return out

@@ -8,6 +8,10 @@ inner-product chapter reuses for every Taylor degree.
 
 from __future__ import annotations
 
+import itertools
+import math
+from collections.abc import Sequence
+
 import numpy as np
 
 from lowrank_nb.core.sampling import sample_sphere
@@ -15,9 +19,10 @@ from lowrank_nb.core.validate import check_array, check_int, check_rng, check_sa
 from lowrank_nb.papers.budzinskiy.embeddings.hadamard import (
     hadamard_power_factors,
     hadamard_power_sketches,
+    lemma33_rhs,
 )
 
-__all__ = ["hadamard_power_errors", "sphere_sketch_lab"]
+__all__ = ["hadamard_power_errors", "lemma33_profile", "sphere_sketch_lab"]
 
 
 
@@ -133,3 +138,88 @@ def sphere_sketch_lab(
     gen = check_rng(rng)
     X, Y = sample_sphere(n, m, rng=gen), sample_sphere(n, m, rng=gen)
     return X, Y, hadamard_power_sketches(X, Y, s_max, k, gen)
+
+
+def lemma33_profile(F: np.ndarray, derivs0: Sequence[float], X: np.ndarray, Y: np.ndarray,
+                    sketches: list[tuple[np.ndarray, np.ndarray]], ts: Sequence[int],
+                    sup_ht: Sequence[float], k: int) -> dict[str, np.ndarray]:
+    """Lemma 3.3 along the Taylor degree: realised error and both terms of the bound.
+
+    For each ``t`` in ``ts`` the construction of Lemma 3.3,
+    ``G_t = h(0) 1 1^T + sum_{s<t} h^(s)(0)/s! U_s V_s^T``, is formed from the first ``k``
+    columns of each sketch (rescaled by ``sqrt(K / k)`` for sketches of width ``K``: for the
+    Gram sketches of :func:`sphere_sketch_lab` this is exactly a width-``k`` sketch), and
+    compared with ``F``; the partial sums are updated from one degree to the next.
+
+    Parameters
+    ----------
+    F : ndarray (n1, n2)
+        The matrix ``h(X Y^T)``.
+    derivs0 : sequence of float
+        ``h(0), h'(0), ...``, at least ``max(ts)`` entries.
+    X : ndarray (n1, m)
+    Y : ndarray (n2, m)
+    sketches : list of (U_s, V_s)
+        Sketches of ``(X Y^T)^{*s}``, ``s = 1..`` at least ``max(ts) - 1``, all of one width.
+    ts : sequence of int
+        Taylor degrees, strictly increasing, each ``>= 1``.
+    sup_ht : sequence of float
+        ``||h^(t)||_{L_inf(Omega)}`` for each ``t`` in ``ts``, each ``>= 0``.
+    k : int
+        Sketch width used, ``1 <= k <= K``.
+
+    Returns
+    -------
+    dict
+        ``"error"``: ``||F - G_t||_max``; ``"analytic"`` and ``"algebraic"``: the two terms of
+        Lemma 3.3 (:func:`~lowrank_nb.papers.budzinskiy.embeddings.hadamard.lemma33_rhs`) with
+        ``eps`` the largest realised relative error ``eps_hat_s``, ``s < t``; ``"eps"``: that
+        ``eps`` (0 for ``t = 1``). One value per ``t``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank, or entrywise approximation of certain
+    function-generated matrices", Lemma 3.1 and Lemma 3.3.
+    """
+    Xa, Ya = check_array(X, "X"), check_array(Y, "Y")
+    check_same_width(Xa, Ya, "X", "Y")
+    Fa = check_array(F, "F")
+    n1, n2 = Xa.shape[0], Ya.shape[0]
+    if Fa.shape != (n1, n2):
+        raise ValueError(f"F must have shape {(n1, n2)}, got {Fa.shape}")
+    t_arr = [check_int(t, "ts") for t in ts]
+    if not t_arr or any(b <= a for a, b in itertools.pairwise(t_arr)):
+        raise ValueError("ts must be a non-empty, strictly increasing sequence of degrees >= 1")
+    c = check_array(np.asarray(derivs0, dtype=float), "derivs0", ndim=1)
+    if c.size < t_arr[-1]:
+        raise ValueError(f"derivs0 must have at least max(ts)={t_arr[-1]} entries, got {c.size}")
+    sup = check_array(np.asarray(sup_ht, dtype=float), "sup_ht", ndim=1)
+    if sup.size != len(t_arr) or np.any(sup < 0):
+        raise ValueError("sup_ht must hold one value >= 0 per degree in ts")
+    if len(sketches) < t_arr[-1] - 1:
+        raise ValueError(f"sketches must hold at least max(ts)-1={t_arr[-1] - 1} powers, "
+                         f"got {len(sketches)}")
+    width = sketches[0][0].shape[1] if sketches else 1
+    k = check_int(k, "k", maximum=width)
+    P = Xa @ Ya.T
+    na = float(np.max(np.linalg.norm(Xa, axis=1)))
+    nb = float(np.max(np.linalg.norm(Ya, axis=1)))
+    top = float(np.max(np.abs(P)))
+    G = np.full((n1, n2), c[0])
+    fac, eps_hat, done = math.sqrt(width / k), 0.0, 0
+    out = {key: np.empty(len(t_arr)) for key in ("error", "analytic", "algebraic", "eps")}
+    for i, t in enumerate(t_arr):
+        while done < t - 1:
+            s = done + 1
+            U, V = sketches[s - 1]
+            if U.shape != (n1, width) or V.shape != (n2, width):
+                raise ValueError(f"sketch {s} has shapes {U.shape}, {V.shape}; expected "
+                                 f"({n1}, {width}) and ({n2}, {width})")
+            UV = (U[:, :k] @ V[:, :k].T) * fac**2
+            eps_hat = max(eps_hat, float(np.max(np.abs(P**s - UV))) / (na * nb) ** s)
+            G += c[s] / math.factorial(s) * UV
+            done = s
+        out["error"][i] = float(np.max(np.abs(Fa - G)))
+        out["eps"][i] = eps_hat
+        out["analytic"][i], out["algebraic"][i] = lemma33_rhs(c, top, na, nb, t, sup[i], eps_hat)
+    return out
