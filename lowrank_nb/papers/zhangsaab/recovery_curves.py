@@ -1,0 +1,118 @@
+"""Recovery error and bound curves of Part IV, fast enough for the book's Explore sections.
+
+Each function returns whole curves (one value per dimension, noise level or layer) and keeps
+what does not depend on the moved parameter in a cache, so that one slider move of an Explore
+section costs milliseconds.
+
+References
+----------
+X. Zhang and R. Saab, "Theoretical guarantees for low-rank compression of deep neural
+networks": Theorem 3.1 (strong low-rank model), Theorem 4.4 (projection onto Psi) and
+Theorem 4.9 with Lemmas B.1 and B.3 (censored-Gaussian constants).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from lowrank_nb.core.bounds import thm31_bounds
+from lowrank_nb.core.linalg import truncated_svd
+from lowrank_nb.core.validate import check_int, check_positive
+from lowrank_nb.papers.zhangsaab.compression import gen_single_layer
+
+__all__ = ["theorem31_curves"]
+
+
+def _check_seed(rng: Any) -> int:
+    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral) or int(rng) < 0:
+        raise TypeError(f"rng must be a non-negative int seed (the curves are cached by it), "
+                        f"got {rng!r}")
+    return int(rng)
+
+
+def _check_sizes(values: Sequence[int], name: str, minimum: int) -> tuple[int, ...]:
+    vals = tuple(check_int(v, name, minimum=minimum) for v in np.atleast_1d(values).tolist())
+    if not vals:
+        raise ValueError(f"{name} must hold at least one size")
+    return vals
+
+
+@lru_cache(maxsize=4096)
+def _strong_model_parts(d1: int, d: int, d2: int, r: int, seed: int) -> tuple:
+    """The sigma-free parts of one G-A instance (generator of :func:`gen_single_layer`)."""
+    g = gen_single_layer(d1, d, d2, r, 1.0, rng=np.random.default_rng([seed, d1, r]))
+    U = truncated_svd(g["X_check"], 1e-10)[0]
+    N = g["G"]  # the noise at sigma = 1: G = sigma N for every sigma (same draws)
+    B0 = U.T @ (g["X_check"] @ g["M"])  # X_check M = U B0
+    B1 = U.T @ N
+    eps1 = float(np.linalg.norm(N - U @ B1, 2) ** 2 / d1)  # eps / sigma^2
+    return B0, B1, eps1, float(np.linalg.norm(B1, 2))
+
+
+def theorem31_curves(r: int, sigma: float, d1s: Sequence[int], *, d: int = 50, d2: int = 40,
+                     rng: int) -> dict[str, np.ndarray]:
+    """MSE of the Theorem 3.1 estimator and its bounds against ``d1`` on generator G-A.
+
+    For each ``d1`` one G-A instance (:func:`~lowrank_nb.papers.zhangsaab.compression.
+    gen_single_layer`, no mismatch) is drawn from ``numpy.random.default_rng([rng, d1, r])``.
+    With ``X = X_check = U S V^T`` the pre-activations are ``X W = X_check M + sigma P N``, so
+    ``X_check M_hat = U [B0 + sigma B1]_r`` with ``B0 = U^T X_check M`` and ``B1 = U^T N``:
+    only a ``d x d2`` SVD depends on ``sigma`` and ``r``; the rest is cached per
+    ``(d1, d, d2, r, rng)``. The values equal those of
+    :func:`~lowrank_nb.papers.zhangsaab.compression.data_driven_lowrank`,
+    :func:`~lowrank_nb.papers.zhangsaab.compression.thm31_deterministic_bound` and
+    :func:`~lowrank_nb.core.bounds.thm31_bounds` on the same instance (up to round-off).
+
+    Parameters
+    ----------
+    r : int
+        Rank of the ground truth ``M`` and of the estimator, ``1 <= r <= min(d, d2)``.
+    sigma : float > 0
+        Noise level of ``G``.
+    d1s : sequence of int
+        Numbers of calibration samples, each ``>= d``.
+    d, d2 : int
+        Input and output width of the layer (``>= 2``).
+    rng : int
+        Seed (a non-negative int, so that the sigma-free parts can be cached).
+
+    Returns
+    -------
+    dict of numpy.ndarray, one value per ``d1``
+        ``mse`` (``||X_check (M - M_hat)||_F^2 / (d1 d2)``), ``sharp`` (the squared
+        deterministic bound of the proof over ``d1 d2``), ``gaussian`` (the explicit bound for
+        Gaussian noise), ``paper`` (the statement's form ``128 rate + 16 eps``), ``rate``
+        (``r sigma^2 (d + d2) / (d1 d2)``) and ``eps`` (the measured tolerance
+        ``||E||_op^2 / d1``).
+
+    References
+    ----------
+    Zhang and Saab, Theorem 3.1 and its proof (the Weyl step ``||X_check(M - M_hat)||_F <=
+    2 sqrt(2r) ||Q^T(XW - X_check M)||_op``).
+    """
+    d = check_int(d, "d", minimum=2)
+    d2 = check_int(d2, "d2", minimum=2)
+    r = check_int(r, "r", minimum=1, maximum=min(d, d2))
+    sigma = check_positive(sigma, "sigma")
+    sizes = _check_sizes(d1s, "d1s", d)
+    seed = _check_seed(rng)
+    keys = ("mse", "sharp", "gaussian", "paper", "rate", "eps")
+    out = {k: np.empty(len(sizes)) for k in keys}
+    for i, d1 in enumerate(sizes):
+        B0, B1, eps1, op1 = _strong_model_parts(d1, d, d2, r, seed)
+        U, s, Vt = np.linalg.svd(B0 + sigma * B1, full_matrices=False)
+        err = B0 - (U[:, :r] * s[:r]) @ Vt[:r]
+        eps = sigma**2 * eps1
+        bounds = thm31_bounds(r, d1, d, d2, sigma, eps)
+        out["mse"][i] = np.sum(err**2) / (d1 * d2)
+        out["sharp"][i] = 8 * r * (sigma * op1) ** 2 / (d1 * d2)
+        out["gaussian"][i] = bounds["gaussian"]
+        out["paper"][i] = bounds["paper_form"]
+        out["rate"][i] = bounds["rate"]
+        out["eps"][i] = eps
+    return out
