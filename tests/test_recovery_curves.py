@@ -3,13 +3,19 @@
 import numpy as np
 import pytest
 
-from lowrank_nb.core.bounds import thm31_bounds
+from lowrank_nb.core.bounds import thm31_bounds, thm49_bound
 from lowrank_nb.papers.zhangsaab.compression import (
     data_driven_lowrank,
     gen_single_layer,
+    lemma_b3_constants,
+    log_cdf_curvature,
     thm31_deterministic_bound,
 )
-from lowrank_nb.papers.zhangsaab.recovery_curves import theorem31_curves
+from lowrank_nb.papers.zhangsaab.recovery_curves import (
+    censored_constant_curves,
+    theorem31_curves,
+    theorem49_vacuity_ratio,
+)
 
 
 def test_theorem31_curves_match_the_estimator_on_the_same_instance():
@@ -41,3 +47,46 @@ def test_theorem31_curves_bad_input():
         theorem31_curves(2, -1.0, [100], rng=1)
     with pytest.raises(TypeError, match="rng"):
         theorem31_curves(2, 0.1, [100], rng=None)
+
+
+def test_censored_constant_curves_match_lemma_b3_and_theorem49():
+    alpha, sigmas = 1.3, [0.4, 0.8, 2.0]  # alpha/sigma <= 3.3: the direct formulas are exact
+    got = censored_constant_curves(alpha, sigmas, grid=4001)
+    for i, s in enumerate(sigmas):
+        ref = lemma_b3_constants(alpha, s, grid=4001)
+        for k in ("L", "L_bound", "beta", "beta_bound"):
+            assert got[k][i] == pytest.approx(ref[k], rel=1e-9)  # logs vs direct: round-off
+        assert got["C_as"][i] == pytest.approx(thm49_bound(3, 10, 10, alpha, s)[0], rel=1e-12)
+        x = np.linspace(-alpha, alpha, 4001)
+        assert got["curvature"][i] == pytest.approx(-s**2 * log_cdf_curvature(x, s).min())
+    assert np.all(got["curvature"] <= 1.0)  # Lemma B.1
+    assert np.all(got["L"] <= got["L_bound"]) and np.all(got["beta"] <= got["beta_bound"])
+
+
+def test_censored_constant_curves_stable_deep_in_the_tail():
+    # alpha / sigma = 20: f (1 - f) computed directly rounds to 0; the Mills ratio
+    # phi(t) / Phi(-t) = t + 1/t - 2/t^3 + ... gives L sigma ~ t + 1/t (relative 1e-5 at t = 20)
+    got = censored_constant_curves(2.0, [0.1])
+    assert np.isfinite(got["L"][0])
+    assert got["L"][0] * 0.1 == pytest.approx(20 + 1 / 20, rel=1e-4)
+
+
+def test_theorem49_vacuity_ratio_is_eq4_over_the_trivial_bound():
+    for alpha in (0.5, 2.0):
+        ns = [10, 1000, 10**6]
+        got = theorem49_vacuity_ratio(0.7, 4, ns)
+        ref = [thm49_bound(4, n, n, alpha, 0.7 * alpha)[1] / (4 * alpha**2) for n in ns]
+        np.testing.assert_allclose(got, ref, rtol=1e-12)
+
+
+def test_theorem49_helpers_bad_input():
+    with pytest.raises(ValueError, match="alpha"):
+        censored_constant_curves(-1.0, [0.5])
+    with pytest.raises(ValueError, match="sigmas"):
+        censored_constant_curves(1.0, [0.0])
+    with pytest.raises(ValueError, match="rho"):
+        theorem49_vacuity_ratio(0.0, 1, [100])
+    with pytest.raises(ValueError, match="ns"):
+        theorem49_vacuity_ratio(0.5, 1, [1])
+    with pytest.raises(ValueError, match="r must lie"):
+        theorem49_vacuity_ratio(0.5, 0, [100])

@@ -19,13 +19,17 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from scipy.special import log_ndtr
 
-from lowrank_nb.core.bounds import thm31_bounds
+from lowrank_nb.core.bounds import C_ABS, thm31_bounds, thm49_bound
 from lowrank_nb.core.linalg import truncated_svd
 from lowrank_nb.core.validate import check_int, check_positive
-from lowrank_nb.papers.zhangsaab.compression import gen_single_layer
+from lowrank_nb.papers.zhangsaab.compression import (
+    gen_single_layer,
+    log_cdf_curvature,
+)
 
-__all__ = ["theorem31_curves"]
+__all__ = ["censored_constant_curves", "theorem31_curves", "theorem49_vacuity_ratio"]
 
 
 def _check_seed(rng: Any) -> int:
@@ -116,3 +120,92 @@ def theorem31_curves(r: int, sigma: float, d1s: Sequence[int], *, d: int = 50, d
         out["rate"][i] = bounds["rate"]
         out["eps"][i] = eps
     return out
+
+
+# ----------------------------------------------------------------------------- Theorem 4.9
+def censored_constant_curves(alpha: float, sigmas: Sequence[float], *,
+                             grid: int = 2001) -> dict[str, np.ndarray]:
+    """The constants of Theorem 4.9 and Lemmas B.1, B.3 against the noise level ``sigma``.
+
+    Parameters
+    ----------
+    alpha : float > 0
+        Entry bound ``||X_check M||_inf <= alpha``.
+    sigmas : sequence of float > 0
+        Noise levels of the censored Gaussian observation.
+    grid : int >= 3
+        Points of ``[-alpha, alpha]`` on which the suprema of Lemma B.3 and the curvature of
+        Lemma B.1 are taken (the suprema sit at the end points, which the grid contains).
+
+    Returns
+    -------
+    dict of numpy.ndarray, one value per ``sigma``
+        ``L`` and ``L_bound`` (Lemma B.3: ``sup |f'|/(f(1-f))`` and ``8(alpha+sigma)/sigma^2``),
+        ``beta`` and ``beta_bound`` (``sup f(1-f)/f'^2`` and ``pi sigma^2 e^{alpha^2/2
+        sigma^2}``), ``C_as`` (the constant ``C_{alpha,sigma}`` of eq. (4)) and ``curvature``
+        (``-sigma^2 min (log f)''`` on ``[-alpha, alpha]``, at most 1 by Lemma B.1).
+
+    References
+    ----------
+    Zhang and Saab, Theorem 4.9 (the constant ``C_{alpha,sigma}``), Lemma B.1 and Lemma B.3.
+    """
+    alpha = check_positive(alpha, "alpha")
+    grid = check_int(grid, "grid", minimum=3)
+    sig = np.atleast_1d(np.asarray(sigmas, dtype=float))
+    if sig.ndim != 1 or sig.size == 0 or not np.all(np.isfinite(sig)) or np.any(sig <= 0):
+        raise ValueError("sigmas must be a non-empty 1-d sequence of finite values > 0")
+    keys = ("L", "L_bound", "beta", "beta_bound", "C_as", "curvature")
+    out = {k: np.empty(sig.size) for k in keys}
+    x = np.linspace(-alpha, alpha, grid)
+    for i, s in enumerate(sig.tolist()):
+        # in logs, with 1 - f = Phi(-t) from log_ndtr: the direct f (1 - f) of
+        # lemma_b3_constants rounds to 0 once alpha / sigma exceeds about 8
+        t = x / s
+        log_fp = -0.5 * t * t - 0.5 * np.log(2 * np.pi) - np.log(s)
+        log_ff = log_ndtr(t) + log_ndtr(-t)
+        with np.errstate(over="ignore"):
+            out["L"][i] = np.exp(np.max(log_fp - log_ff))
+            out["beta"][i] = np.exp(np.max(log_ff - 2 * log_fp))
+            out["beta_bound"][i] = np.pi * s**2 * np.exp(alpha**2 / (2 * s**2))
+            gamma = (alpha + s) / s**2
+            out["C_as"][i] = 16 * C_ABS * alpha * out["beta_bound"][i] * gamma
+        out["L_bound"][i] = 8 * (alpha + s) / s**2
+        out["curvature"][i] = -s**2 * float(np.min(log_cdf_curvature(x, s)))
+    return out
+
+
+def theorem49_vacuity_ratio(rho: float, r: int, ns: Sequence[float]) -> np.ndarray:
+    """Right-hand side of Theorem 4.9, eq. (4), over the trivial bound ``4 alpha^2``.
+
+    Every ``Y`` in ``Psi`` and the truth have entries in ``[-alpha, alpha]``, so the MSE is at
+    most ``4 alpha^2`` whatever the estimator; eq. (4) says something only where this ratio is
+    below 1. With ``sigma = rho alpha`` the ratio is
+    ``4 pi C (1 + rho) e^{1/(2 rho^2)} max(2 sqrt(log n^2), 8) sqrt(2 r / n)`` for
+    ``d1 = d2 = n``: it depends on ``alpha`` and ``sigma`` only through ``rho = sigma/alpha``.
+
+    Parameters
+    ----------
+    rho : float > 0
+        Noise-to-signal ratio ``sigma / alpha``.
+    r : int >= 1
+        Rank parameter of Definition 4.1.
+    ns : sequence of float >= 2
+        Sizes ``d1 = d2 = n`` (floats, so that sizes beyond 2**63 can be plotted).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ratio, one value per ``n``.
+
+    References
+    ----------
+    Zhang and Saab, Theorem 4.9, eq. (4).
+    """
+    rho = check_positive(rho, "rho")
+    r = check_int(r, "r")
+    n = np.atleast_1d(np.asarray(ns, dtype=float))
+    if n.ndim != 1 or n.size == 0 or not np.all(np.isfinite(n)) or np.any(n < 2):
+        raise ValueError("ns must be a non-empty 1-d sequence of finite sizes >= 2")
+    c_as = thm49_bound(1, 2, 2, 1.0, rho)[0]  # alpha = 1, sigma = rho: C_{alpha,sigma}/alpha^2
+    factor = np.maximum(2 * np.sqrt(np.log(n * n)), 8.0)
+    return c_as * factor * np.sqrt(2 * r / n) / 4.0
