@@ -9,10 +9,14 @@ from lowrank_nb.papers.zhangsaab.compression import (
     gen_single_layer,
     lemma_b3_constants,
     log_cdf_curvature,
+    proj_nuclear_max,
     thm31_deterministic_bound,
 )
+from lowrank_nb.papers.zhangsaab.experiments import block_instance
 from lowrank_nb.papers.zhangsaab.recovery_curves import (
     censored_constant_curves,
+    log_interp,
+    projection_mse_table,
     theorem31_curves,
     theorem49_vacuity_ratio,
 )
@@ -90,3 +94,41 @@ def test_theorem49_helpers_bad_input():
         theorem49_vacuity_ratio(0.5, 1, [1])
     with pytest.raises(ValueError, match="r must lie"):
         theorem49_vacuity_ratio(0.5, 0, [100])
+
+
+def test_projection_mse_table_matches_a_direct_projection():
+    betas = [0.1, 0.6]
+    got = projection_mse_table([32, 48], (1, 2), betas, rng=3, tol=1e-5)
+    assert got.shape == (2, 2, 2)
+    for i, beta in enumerate(betas):
+        for j, r in enumerate((1, 2)):
+            for k, n in enumerate((32, 48)):
+                b, Yt, Q = block_instance(n, r, beta, rng=np.random.default_rng([3, n, r]))
+                Yh, _ = proj_nuclear_max(Yt, Q, 1.0, b["tau"], tol=1e-5)
+                # the same draws (noise beta * U[-1, 1] vs U[-beta, beta]) up to round-off,
+                # so the projections agree far inside the Dykstra tolerance
+                assert got[i, j, k] == pytest.approx(np.mean((Yh - b["Y"]) ** 2), rel=1e-6)
+    assert np.all(got[1] > got[0])  # more noise, larger error
+
+
+def test_projection_mse_table_bad_input():
+    with pytest.raises(ValueError, match="multiples"):
+        projection_mse_table([32], (8,), [0.1], rng=1)  # d = 8 is not > r = 8
+    with pytest.raises(ValueError, match="betas"):
+        projection_mse_table([32], (1,), [-0.1], rng=1)
+    with pytest.raises(TypeError, match="rng"):
+        projection_mse_table([32], (1,), [0.1], rng=np.random.default_rng(1))
+
+
+def test_log_interp_exact_on_power_laws_and_grid_points():
+    grid = np.array([0.1, 0.3, 1.0, 2.0])
+    table = np.stack([3.0 * grid**2, 0.5 * grid**-0.5], axis=1)
+    for v in (0.1, 0.17, 0.3, 0.999, 2.0):
+        np.testing.assert_allclose(log_interp(grid, table, v), [3.0 * v**2, 0.5 * v**-0.5],
+                                   rtol=1e-12)
+    with pytest.raises(ValueError, match="value must lie"):
+        log_interp(grid, table, 3.0)
+    with pytest.raises(ValueError, match="grid"):
+        log_interp(grid[::-1], table, 0.5)
+    with pytest.raises(ValueError, match="table"):
+        log_interp(grid, -table, 0.5)

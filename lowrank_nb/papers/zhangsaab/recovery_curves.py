@@ -29,7 +29,13 @@ from lowrank_nb.papers.zhangsaab.compression import (
     log_cdf_curvature,
 )
 
-__all__ = ["censored_constant_curves", "theorem31_curves", "theorem49_vacuity_ratio"]
+__all__ = [
+    "censored_constant_curves",
+    "log_interp",
+    "projection_mse_table",
+    "theorem31_curves",
+    "theorem49_vacuity_ratio",
+]
 
 
 def _check_seed(rng: Any) -> int:
@@ -209,3 +215,102 @@ def theorem49_vacuity_ratio(rho: float, r: int, ns: Sequence[float]) -> np.ndarr
     c_as = thm49_bound(1, 2, 2, 1.0, rho)[0]  # alpha = 1, sigma = rho: C_{alpha,sigma}/alpha^2
     factor = np.maximum(2 * np.sqrt(np.log(n * n)), 8.0)
     return c_as * factor * np.sqrt(2 * r / n) / 4.0
+
+
+# ----------------------------------------------------------------------------- Theorem 4.4
+def projection_mse_table(ns: Sequence[int], ranks: Sequence[int], betas: Sequence[float], *,
+                         rng: int, alpha: float = 1.0, tol: float = 1e-4) -> np.ndarray:
+    """MSE of the Theorem 4.4 estimator (projection onto ``Psi``) on G-B, over a grid.
+
+    For each size ``n`` and rank ``r`` one G-B truth with ``d = n / 4``
+    (:func:`~lowrank_nb.papers.zhangsaab.experiments.block_instance`) is drawn from
+    ``numpy.random.default_rng([rng, n, r])``; its uniform noise is ``beta`` times one fixed
+    draw from ``U[-1, 1]`` (common random numbers, so the curves are smooth in ``beta``). The
+    noisy observation is projected by Dykstra's algorithm
+    (:func:`~lowrank_nb.papers.zhangsaab.compression.proj_nuclear_max`).
+
+    Parameters
+    ----------
+    ns : sequence of int
+        Sizes ``d1 = d2 = n``; each a multiple of every rank with ``n / 4 > r``.
+    ranks : sequence of int
+        Ranks of the block truth, powers of 2 up to 16 (the Hadamard construction).
+    betas : sequence of float >= 0
+        Noise bounds ``||G||_inf <= beta``.
+    rng : int
+        Seed (a non-negative int).
+    alpha : float > 0
+        Entry bound of the truth and of ``Psi``.
+    tol : float > 0
+        Dykstra tolerance.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(len(betas), len(ranks), len(ns))``
+        ``mean((Y_hat - Y)^2)``.
+
+    References
+    ----------
+    Zhang and Saab, Theorem 4.4 (bounded i.i.d. noise, the estimator over ``Psi``).
+    """
+    from lowrank_nb.papers.zhangsaab.compression import proj_nuclear_max
+    from lowrank_nb.papers.zhangsaab.experiments import block_instance
+
+    sizes = _check_sizes(ns, "ns", 8)
+    rks = _check_sizes(ranks, "ranks", 1)
+    b = np.atleast_1d(np.asarray(betas, dtype=float))
+    if b.ndim != 1 or b.size == 0 or not np.all(np.isfinite(b)) or np.any(b < 0):
+        raise ValueError("betas must be a non-empty 1-d sequence of finite values >= 0")
+    alpha = check_positive(alpha, "alpha")
+    tol = check_positive(tol, "tol")
+    seed = _check_seed(rng)
+    out = np.empty((b.size, len(rks), len(sizes)))
+    for j, r in enumerate(rks):
+        for k, n in enumerate(sizes):
+            if n % r or n // 4 <= r:
+                raise ValueError(f"ns must be multiples of every rank with n / 4 > r, got "
+                                 f"n={n}, r={r}")
+            blk, Y1, Q = block_instance(n, r, 1.0, rng=np.random.default_rng([seed, n, r]))
+            Y, unit = alpha * blk["Y"], Y1 - blk["Y"]  # unit: the U[-1, 1] noise draw
+            for i, beta in enumerate(b.tolist()):
+                Yh, _ = proj_nuclear_max(Y + beta * unit, Q, alpha, alpha * blk["tau"], tol=tol)
+                out[i, j, k] = np.mean((Yh - Y) ** 2)
+    return out
+
+
+def log_interp(grid: Sequence[float], table: np.ndarray, value: float) -> np.ndarray:
+    """``table`` at ``value``, linear in ``log(value)`` and in ``log(table)`` between grid rows.
+
+    Exact for power laws ``table = c grid^p``; returns the row itself at a grid value.
+
+    Parameters
+    ----------
+    grid : sequence of float > 0
+        Strictly increasing, at least 2 values; ``table[i]`` belongs to ``grid[i]``.
+    table : ndarray, shape ``(len(grid), ...)``
+        Positive values.
+    value : float
+        In ``[grid[0], grid[-1]]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``table.shape[1:]``.
+
+    References
+    ----------
+    Zhang and Saab, Theorem 4.4: the live explorer interpolates the projection's MSE in the
+    noise bound ``beta`` between precomputed values.
+    """
+    g = np.asarray(grid, dtype=float)
+    t = np.asarray(table, dtype=float)
+    if g.ndim != 1 or g.size < 2 or np.any(g <= 0) or np.any(np.diff(g) <= 0):
+        raise ValueError("grid must be strictly increasing positive values, at least 2")
+    if t.shape[:1] != g.shape or np.any(~(t > 0)):
+        raise ValueError(f"table must be positive with first axis of length {g.size}")
+    value = check_positive(value, "value")
+    if not g[0] <= value <= g[-1]:
+        raise ValueError(f"value must lie in [{g[0]}, {g[-1]}], got {value}")
+    i = min(int(np.searchsorted(g, value, side="right")) - 1, g.size - 2)
+    w = (np.log(value) - np.log(g[i])) / (np.log(g[i + 1]) - np.log(g[i]))
+    return np.exp((1 - w) * np.log(t[i]) + w * np.log(t[i + 1]))
