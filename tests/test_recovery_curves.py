@@ -6,6 +6,7 @@ import pytest
 from lowrank_nb.core.bounds import thm31_bounds, thm49_bound
 from lowrank_nb.papers.zhangsaab.compression import (
     data_driven_lowrank,
+    gen_planted_mlp,
     gen_single_layer,
     lemma_b3_constants,
     log_cdf_curvature,
@@ -14,8 +15,10 @@ from lowrank_nb.papers.zhangsaab.compression import (
 )
 from lowrank_nb.papers.zhangsaab.experiments import block_instance
 from lowrank_nb.papers.zhangsaab.recovery_curves import (
+    NETWORK_MODES,
     censored_constant_curves,
     log_interp,
+    planted_layer_errors,
     projection_mse_table,
     theorem31_curves,
     theorem49_vacuity_ratio,
@@ -132,3 +135,33 @@ def test_log_interp_exact_on_power_laws_and_grid_points():
         log_interp(grid[::-1], table, 0.5)
     with pytest.raises(ValueError, match="table"):
         log_interp(grid, -table, 0.5)
+
+
+def test_planted_layer_errors_first_layer_by_direct_svds():
+    sig, r = 0.2, 3
+    got = planted_layer_errors([sig], [r], depth=2, width=12, m=60, rng=9)
+    assert got.shape == (1, 1, len(NETWORK_MODES), 3)
+    p = gen_planted_mlp([20, 12, 12, 10], [3, 3, 3], 60, sig, m_test=1,
+                        rng=np.random.default_rng([9, r]))
+    X0, W1 = p["X0"], p["weights"][0]
+    Y = X0 @ W1
+    s = np.linalg.svd(Y, compute_uv=False)
+    # the data-driven fits of layer 1 all regress X0 W1 on X0 (full column rank): [X0 W1]_r
+    fit_err = np.sqrt(np.sum(s[r:] ** 2) / np.sum(s**2))
+    U, sw, Vt = np.linalg.svd(W1, full_matrices=False)
+    svd_err = np.linalg.norm(X0 @ ((U[:, :r] * sw[:r]) @ Vt[:r]) - Y) / np.linalg.norm(Y)
+    for k, mode in enumerate(NETWORK_MODES):
+        want = svd_err if mode == "agnostic" else fit_err
+        assert got[0, 0, k, 0] == pytest.approx(want, rel=1e-8)  # two SVD routes: round-off
+    assert np.all(got > 0)
+
+
+def test_planted_layer_errors_bad_input():
+    with pytest.raises(ValueError, match="ranks must lie"):
+        planted_layer_errors([0.1], [50], width=40, rng=1)
+    with pytest.raises(ValueError, match="sigmas"):
+        planted_layer_errors([0.0], [2], rng=1)
+    with pytest.raises(ValueError, match="m must lie"):
+        planted_layer_errors([0.1], [2], width=40, m=10, rng=1)
+    with pytest.raises(TypeError, match="rng"):
+        planted_layer_errors([0.1], [2], rng=-1)

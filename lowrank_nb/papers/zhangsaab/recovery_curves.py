@@ -30,8 +30,10 @@ from lowrank_nb.papers.zhangsaab.compression import (
 )
 
 __all__ = [
+    "NETWORK_MODES",
     "censored_constant_curves",
     "log_interp",
+    "planted_layer_errors",
     "projection_mse_table",
     "theorem31_curves",
     "theorem49_vacuity_ratio",
@@ -314,3 +316,71 @@ def log_interp(grid: Sequence[float], table: np.ndarray, value: float) -> np.nda
     i = min(int(np.searchsorted(g, value, side="right")) - 1, g.size - 2)
     w = (np.log(value) - np.log(g[i])) / (np.log(g[i + 1]) - np.log(g[i]))
     return np.exp((1 - w) * np.log(t[i]) + w * np.log(t[i + 1]))
+
+
+# ----------------------------------------------------------------------------- networks
+NETWORK_MODES = ("agnostic", "parallel", "sequential", "oracle")
+
+
+def planted_layer_errors(sigmas: Sequence[float], ranks: Sequence[int], *, depth: int = 5,
+                         width: int = 40, m: int = 300, rng: int) -> np.ndarray:
+    """Per-layer error of four compression modes on planted MLPs, over noise levels and ranks.
+
+    For each rank ``r`` one planted MLP (generator G-C,
+    :func:`~lowrank_nb.papers.zhangsaab.compression.gen_planted_mlp`) with widths
+    ``[20] + [width] * depth + [10]`` and true ranks ``r`` (``min(r, 10)`` for the linear last
+    layer) is drawn from ``numpy.random.default_rng([rng, r])`` at every ``sigma`` (the same
+    draws, so the curves are smooth in ``sigma``), and compressed to those ranks by
+    :func:`~lowrank_nb.papers.zhangsaab.compression.compress_mlp` in each of
+    :data:`NETWORK_MODES`.
+
+    Parameters
+    ----------
+    sigmas : sequence of float > 0
+        Noise levels of the planted layers.
+    ranks : sequence of int
+        True and target ranks, ``1 <= r <= width``.
+    depth : int >= 1
+        Hidden layers (the network has ``depth + 1`` layers).
+    width : int >= 2
+        Hidden width.
+    m : int >= width
+        Calibration samples.
+    rng : int
+        Seed (a non-negative int).
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(len(sigmas), len(ranks), 4, depth + 1)``
+        ``rel_err`` of :func:`compress_mlp` per layer: the relative pre-activation error of
+        the compressed network against the original on the calibration data.
+
+    References
+    ----------
+    Zhang and Saab, assumption (2), Theorem 3.1 and Sections 1--3 (data-driven versus
+    data-agnostic compression); the paper gives no network-level bound.
+    """
+    from lowrank_nb.papers.zhangsaab.compression import compress_mlp, gen_planted_mlp
+
+    depth = check_int(depth, "depth")
+    width = check_int(width, "width", minimum=2)
+    m = check_int(m, "m", minimum=max(width, 20))
+    rks = _check_sizes(ranks, "ranks", 1)
+    if max(rks) > width:
+        raise ValueError(f"ranks must lie in [1, width={width}], got {max(rks)}")
+    sig = np.atleast_1d(np.asarray(sigmas, dtype=float))
+    if sig.ndim != 1 or sig.size == 0 or not np.all(np.isfinite(sig)) or np.any(sig <= 0):
+        raise ValueError("sigmas must be a non-empty 1-d sequence of finite values > 0")
+    seed = _check_seed(rng)
+    widths = [20] + [width] * depth + [10]
+    out = np.empty((sig.size, len(rks), len(NETWORK_MODES), depth + 1))
+    for j, r in enumerate(rks):
+        per_layer = [min(r, 20)] + [r] * (depth - 1) + [min(r, 10)]
+        for i, s in enumerate(sig.tolist()):
+            p = gen_planted_mlp(widths, per_layer, m, s, m_test=1,
+                                rng=np.random.default_rng([seed, r]))
+            for k, mode in enumerate(NETWORK_MODES):
+                _, diag = compress_mlp(p["weights"], p["X0"], per_layer, mode,
+                                       true_weights=p["true_weights"])
+                out[i, j, k] = [d["rel_err"] for d in diag]
+    return out
