@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.special import ndtr
 
 from lowrank_nb.core.bounds import thm31_bounds, thm49_bound
 from lowrank_nb.papers.zhangsaab.compression import (
@@ -60,7 +61,11 @@ def test_censored_constant_curves_match_lemma_b3_and_theorem49():
     alpha, sigmas = 1.3, [0.4, 0.8, 2.0]  # alpha/sigma <= 3.3: the direct formulas are exact
     got = censored_constant_curves(alpha, sigmas, grid=4001)
     for i, s in enumerate(sigmas):
-        ref = lemma_b3_constants(alpha, s, grid=4001)
+        # independent of the log-space code: the direct formulas, exact in this range
+        x = np.linspace(-alpha, alpha, 4001)
+        f, fp = ndtr(x / s), np.exp(-0.5 * (x / s) ** 2) / (np.sqrt(2 * np.pi) * s)
+        ref = {"L": np.max(fp / (f * (1 - f))), "beta": np.max(f * (1 - f) / fp**2),
+               **{k: lemma_b3_constants(alpha, s)[k] for k in ("L_bound", "beta_bound")}}
         for k in ("L", "L_bound", "beta", "beta_bound"):
             assert got[k][i] == pytest.approx(ref[k], rel=1e-9)  # logs vs direct: round-off
         assert got["C_as"][i] == pytest.approx(thm49_bound(3, 10, 10, alpha, s)[0], rel=1e-12)
@@ -76,6 +81,8 @@ def test_censored_constant_curves_stable_deep_in_the_tail():
     got = censored_constant_curves(2.0, [0.1])
     assert np.isfinite(got["L"][0])
     assert got["L"][0] * 0.1 == pytest.approx(20 + 1 / 20, rel=1e-4)
+    c = lemma_b3_constants(2.0, 0.1)  # the package's one implementation, no NaN either
+    assert np.isfinite(c["beta"]) and c["L"] * 0.1 == pytest.approx(20 + 1 / 20, rel=1e-4)
 
 
 def test_theorem49_vacuity_ratio_is_eq4_over_the_trivial_bound():

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 from scipy.linalg import hadamard
-from scipy.special import log_ndtr, ndtr
+from scipy.special import log_ndtr
 
 from lowrank_nb.core.bounds import C_ABS, _root, cor47_bound, thm31_bounds, thm44_bound, thm49_bound  # noqa: F401 (moved)
 from lowrank_nb.core.linalg import truncated_svd
@@ -666,16 +666,18 @@ def lemma_b3_constants(alpha: float, sigma: float, grid: int = 200001) -> dict:
     alpha = check_positive(alpha, "alpha")
     sigma = check_positive(sigma, "sigma")
     grid = check_int(grid, "grid", minimum=3)
-    x = np.linspace(-alpha, alpha, grid)
-    t = x / sigma
-    f = ndtr(t)
-    fp = np.exp(-0.5 * t * t) / (np.sqrt(2 * np.pi) * sigma)
-    return {
-        "L": float(np.max(fp / (f * (1 - f)))),
-        "beta": float(np.max(f * (1 - f) / fp**2)),
-        "L_bound": 8 * (alpha + sigma) / sigma**2,
-        "beta_bound": float(np.pi * sigma**2 * np.exp(alpha**2 / (2 * sigma**2))),
-    }
+    t = np.linspace(-alpha, alpha, grid) / sigma
+    # In logs, with 1 - f = Phi(-t) from log_ndtr: the direct f (1 - f) rounds to 0 once
+    # alpha / sigma exceeds about 8, which made L infinite and beta NaN.
+    log_fp = -0.5 * t * t - 0.5 * np.log(2 * np.pi) - np.log(sigma)
+    log_ff = log_ndtr(t) + log_ndtr(-t)
+    with np.errstate(over="ignore"):  # beyond ~1e308 the value is inf, not NaN
+        return {
+            "L": float(np.exp(np.max(log_fp - log_ff))),
+            "beta": float(np.exp(np.max(log_ff - 2 * log_fp))),
+            "L_bound": 8 * (alpha + sigma) / sigma**2,
+            "beta_bound": float(np.pi * sigma**2 * np.exp(alpha**2 / (2 * sigma**2))),
+        }
 
 
 # ----------------------------------------------------------------------------- networks

@@ -19,13 +19,13 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.special import log_ndtr
 
 from lowrank_nb.core.bounds import C_ABS, thm31_bounds, thm49_bound
 from lowrank_nb.core.linalg import truncated_svd
 from lowrank_nb.core.validate import check_int, check_positive
 from lowrank_nb.papers.zhangsaab.compression import (
     gen_single_layer,
+    lemma_b3_constants,
     log_cdf_curvature,
 )
 
@@ -166,18 +166,11 @@ def censored_constant_curves(alpha: float, sigmas: Sequence[float], *,
     out = {k: np.empty(sig.size) for k in keys}
     x = np.linspace(-alpha, alpha, grid)
     for i, s in enumerate(sig.tolist()):
-        # in logs, with 1 - f = Phi(-t) from log_ndtr: the direct f (1 - f) of
-        # lemma_b3_constants rounds to 0 once alpha / sigma exceeds about 8
-        t = x / s
-        log_fp = -0.5 * t * t - 0.5 * np.log(2 * np.pi) - np.log(s)
-        log_ff = log_ndtr(t) + log_ndtr(-t)
+        consts = lemma_b3_constants(alpha, s, grid=grid)
+        for key in ("L", "L_bound", "beta", "beta_bound"):
+            out[key][i] = consts[key]
         with np.errstate(over="ignore"):
-            out["L"][i] = np.exp(np.max(log_fp - log_ff))
-            out["beta"][i] = np.exp(np.max(log_ff - 2 * log_fp))
-            out["beta_bound"][i] = np.pi * s**2 * np.exp(alpha**2 / (2 * s**2))
-            gamma = (alpha + s) / s**2
-            out["C_as"][i] = 16 * C_ABS * alpha * out["beta_bound"][i] * gamma
-        out["L_bound"][i] = 8 * (alpha + s) / s**2
+            out["C_as"][i] = 16 * C_ABS * alpha * consts["beta_bound"] * (alpha + s) / s**2
         out["curvature"][i] = -s**2 * float(np.min(log_cdf_curvature(x, s)))
     return out
 
