@@ -174,3 +174,15 @@ def test_many_series_get_distinct_line_styles():
     lines = [r.glyph for r in fig.renderers if type(r.glyph).__name__ == "Line"]
     styles = {(g.line_color, tuple(g.line_dash)) for g in lines}
     assert len(lines) == 11 and len(styles) == 11
+
+
+def test_legend_placement():
+    ex = _explore(legend="outside")
+    x, curves = ex.evaluate(a=1, b=0.5)
+    fig, _ = ex.figure(x, curves)
+    assert fig.below and type(fig.below[-1]).__name__ == "Legend"
+    inside = _explore(legend="top_right")
+    fig, _ = inside.figure(*inside.evaluate(a=1, b=0.5))
+    assert fig.legend[0].location == "top_right"
+    with pytest.raises(ValueError, match="legend must be"):
+        _explore(legend="nowhere")

@@ -211,11 +211,15 @@ class Explore:
         Logarithmic axes.
     y_range : (float, float), optional
         Fixed y range, so that moving a slider does not rescale the axis.
+    legend : str, default "bottom_left"
+        Where the legend sits: a Bokeh location inside the plot (``"top_right"``,
+        ``"center_left"``, ...) or ``"outside"``, below the plot, where it covers no data.
     """
 
     def __init__(self, data: Callable[..., Mapping[str, Any]], params: Sequence[Param], *,
                  x_label: str, y_label: str, x_log: bool = False, y_log: bool = False,
-                 y_range: tuple[float, float] | None = None) -> None:
+                 y_range: tuple[float, float] | None = None,
+                 legend: str = "bottom_left") -> None:
         if not callable(data):
             raise TypeError(f"data must be callable, got {type(data).__name__}")
         params = list(params)
@@ -230,6 +234,11 @@ class Explore:
                              f"{MEDIAN_POSITIONS}")
         if y_range is not None and not (len(y_range) == 2 and y_range[0] < y_range[1]):
             raise ValueError(f"y_range must be (low, high) with low < high, got {y_range}")
+        inside = {f"{v}_{h}" for v in ("top", "center", "bottom")
+                  for h in ("left", "center", "right")} | {"top", "bottom", "left", "right"}
+        if legend != "outside" and legend not in inside:
+            raise ValueError(f"legend must be 'outside' or one of {sorted(inside)}, got {legend!r}")
+        self.legend = legend
         self.data, self.params = data, params
         self.x_label, self.y_label, self.x_log, self.y_log = x_label, y_label, x_log, y_log
         self.y_range = y_range
@@ -292,7 +301,13 @@ class Explore:
         fig.add_tools(HoverTool(renderers=renderers[:1], mode="vline", tooltips=[
             (_plain(self.x_label), "@x{0.[000]}"),
             *[(label, f"@s{k}{{0.[0000]}}") for k, label in enumerate(self.series)]]))
-        fig.legend.location = "bottom_left"
+        if self.legend == "outside":
+            fig.add_layout(fig.legend[0], "below")
+            fig.legend.orientation = "horizontal"
+            fig.legend.ncols = min(3, len(self.series))
+            fig.height += 30 * ((len(self.series) + 2) // 3)
+        else:
+            fig.legend.location = self.legend
         fig.legend.label_text_font_size = "11pt"
         for axis in (fig.xaxis, fig.yaxis):
             axis.axis_label_text_font_size = "12pt"
