@@ -8,9 +8,10 @@ Two families of curves:
   firing probabilities of :func:`lowrank_nb.separation.exact_fire_probs_self_ones` and
   :func:`lowrank_nb.papers.dengsong.separation_exact.exact_fire_probs_self_identity` (cached:
   the number ``m`` of weight vectors enters only as a power).
-* :func:`toy_sign_products` and :func:`toy_rates`: a Monte Carlo of the toy model of
-  Section 3 that draws the inner products ``<f, y_l>`` once and then thresholds them at every
-  ``tau`` and every ``m`` up to the number drawn, so one draw gives whole curves over ``tau``.
+* :func:`toy_product_parts`, :func:`toy_sign_products` and :func:`toy_rates`: a Monte Carlo
+  of the toy model of Section 3 that draws the inner products ``<f, y_l>`` once and then
+  thresholds them at every ``tau`` and every ``m`` up to the number drawn (and, for D1, at
+  every spike), so one draw gives whole curves over ``tau``.
 
 References
 ----------
@@ -21,6 +22,7 @@ Section 7 (Figures 3-5).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -37,7 +39,7 @@ from lowrank_nb.papers.dengsong.separation import (
 )
 from lowrank_nb.papers.dengsong.separation_exact import exact_fire_probs_self_identity
 
-__all__ = ["self_separation_rates", "toy_rates", "toy_sign_products"]
+__all__ = ["self_separation_rates", "toy_product_parts", "toy_rates", "toy_sign_products"]
 
 
 @lru_cache(maxsize=4096)
@@ -101,16 +103,18 @@ def self_separation_rates(X: str, n: int, d_values: Sequence[int], m: int, *, a0
     return out
 
 
-def toy_sign_products(n: int, m: int, trials: int, *, rng: np.random.Generator,
-                      spike: float = 4.0, lo: float = 1.0, hi: float = 1.4,
-                      chunk: int = 250) -> dict[str, np.ndarray]:
-    """Inner products ``<f, y_l>`` of the toy model for the four (attention, data set) pairs.
+def toy_product_parts(n: int, m: int, trials: int, *, rng: np.random.Generator,
+                      lo: float = 1.0, hi: float = 1.4, block: int = 25) -> dict:
+    """One Monte-Carlo draw of the toy model, kept in a form that any spike can reuse.
 
-    A trial draws a D0 and a D1 score vector (Definition 3.8, uniform non-spike scores) and
-    ``m`` Rademacher weight vectors shared by the four pairs, in the order of
-    :func:`lowrank_nb.separation.toy_success` (all scores first, then the signs chunk by
-    chunk), so with the same generator state its firing decisions at any ``tau`` are those of
-    :func:`lowrank_nb.separation.toy_success`.
+    A trial draws a D0 and a D1 score vector (Definition 3.8, i.i.d. uniform non-spike scores
+    in ``[lo ln n, hi ln n]``, spike position uniform) and ``m`` Rademacher weight vectors
+    shared by the four (attention, data set) pairs. The D0 inner products ``<f, y_l>`` are
+    stored as they are. For D1 the spike's value is left open: since it changes one entry of
+    the score vector, ``<f, y_l> = (1 - w) <f_rest, y_l> + w y_{l, j}`` where ``f_rest`` is the
+    attention vector of the other ``n - 1`` scores, ``y_{l, j}`` the weight at the spike and
+    ``w`` the spike's attention weight; the parts are stored and
+    :func:`toy_sign_products` assembles them for any spike.
 
     Parameters
     ----------
@@ -122,17 +126,17 @@ def toy_sign_products(n: int, m: int, trials: int, *, rng: np.random.Generator,
         Number of trials, ``trials >= 1``.
     rng : numpy.random.Generator
         Source of the scores and signs (required: the result is random).
-    spike : float
-        The D1 spike is ``spike * ln n`` (``spike > 0``).
     lo, hi : float
-        Score range ``[lo ln n, hi ln n]``, ``0 < lo <= hi``.
-    chunk : int
-        Trials per block of signs (as in :func:`lowrank_nb.separation.toy_success`).
+        Score range, ``0 < lo <= hi``.
+    block : int
+        Trials per block of signs (memory only; does not change the law).
 
     Returns
     -------
-    dict of numpy.ndarray
-        Keys ``exp_D1, lin_D1, exp_D0, lin_D0``, each of shape ``(trials, m)``.
+    dict
+        ``exp_D0``, ``lin_D0``, ``exp_rest``, ``lin_rest``, ``y_spike`` (each ``(trials, m)``),
+        ``log_z`` (log of the softmax normaliser of the other scores), ``lin_z`` (sum of the
+        other scores), each ``(trials,)``, and ``ell = ln n``.
 
     References
     ----------
@@ -141,26 +145,66 @@ def toy_sign_products(n: int, m: int, trials: int, *, rng: np.random.Generator,
     n = check_int(n, "n", minimum=2)
     m = check_int(m, "m", minimum=1)
     trials = check_int(trials, "trials", minimum=1)
-    chunk = check_int(chunk, "chunk", minimum=1)
+    block = check_int(block, "block", minimum=1)
     if rng is None:
         raise TypeError("rng is required (a numpy.random.Generator or an int seed), got None")
     rng = check_rng(rng)
-    spike = check_positive(spike, "spike")
     lo, hi = check_positive(lo, "lo"), check_positive(hi, "hi")
     if hi < lo:
         raise ValueError(f"hi must be >= lo, got hi={hi}, lo={lo}")
-    out = {k: np.empty((trials, m)) for k in EVENTS}
-    chunk = max(1, min(chunk, 200_000 // (n * m)))
-    done = 0
-    while done < trials:
-        T = min(chunk, trials - done)
-        u = {cls: toy_scores(n, cls, rng, size=T, lo=lo, hi=hi, spike=spike) for cls in (0, 1)}
-        Y = rademacher((T, n, m), rng)
-        for key in EVENTS:
-            f = toy_f(u[int(key[-1])], key[:3])
-            out[key][done:done + T] = (f[:, None, :] @ Y)[:, 0, :]
-        done += T
-    return out
+    u0 = toy_scores(n, 0, rng, size=trials, lo=lo, hi=hi)
+    u1 = toy_scores(n, 0, rng, size=trials, lo=lo, hi=hi)  # D1 without its spike
+    rows = np.arange(trials)
+    idx = rng.integers(n, size=trials)
+    g = np.exp(u1 - u1.max(axis=1, keepdims=True))
+    g[rows, idx] = 0.0
+    z = g.sum(axis=1)
+    log_z = np.log(z) + u1.max(axis=1)
+    rest = u1.copy()
+    rest[rows, idx] = 0.0
+    lin_z = rest.sum(axis=1)
+    F = np.stack([toy_f(u0, "exp"), toy_f(u0, "lin"), g / z[:, None], rest / lin_z[:, None]],
+                 axis=1)  # (trials, 4, n)
+    P = np.empty((trials, 4, m))
+    y_spike = np.empty((trials, m))
+    for s in range(0, trials, block):
+        Y = rademacher((min(block, trials - s), n, m), rng)
+        P[s:s + block] = F[s:s + block] @ Y
+        y_spike[s:s + block] = Y[np.arange(Y.shape[0]), idx[s:s + block]]
+    return {"exp_D0": P[:, 0], "lin_D0": P[:, 1], "exp_rest": P[:, 2], "lin_rest": P[:, 3],
+            "y_spike": y_spike, "log_z": log_z, "lin_z": lin_z, "ell": math.log(n)}
+
+
+def toy_sign_products(parts: dict, spike: float) -> dict[str, np.ndarray]:
+    """Inner products ``<f, y_l>`` of the four (attention, data set) pairs for one spike.
+
+    Parameters
+    ----------
+    parts : dict
+        Output of :func:`toy_product_parts`.
+    spike : float
+        The D1 spike is ``spike * ln n`` (``spike > 0``).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        Keys ``exp_D1, lin_D1, exp_D0, lin_D0``, each of shape ``(trials, m)``.
+
+    References
+    ----------
+    Deng et al., Definitions 3.2, 3.3 and 3.8 (the spike ``4 ln n`` of D1).
+    """
+    need = {"exp_D0", "lin_D0", "exp_rest", "lin_rest", "y_spike", "log_z", "lin_z", "ell"}
+    if not isinstance(parts, dict) or not need <= set(parts):
+        raise ValueError(f"parts must be the dict of toy_product_parts (keys {sorted(need)})")
+    spike = check_positive(spike, "spike")
+    a = spike * parts["ell"]
+    w = 1.0 / (1.0 + np.exp(parts["log_z"] - a))  # softmax weight on the spike
+    wl = a / (parts["lin_z"] + a)  # linear weight on the spike
+    ys = parts["y_spike"]
+    return {"exp_D1": (1 - w)[:, None] * parts["exp_rest"] + w[:, None] * ys,
+            "lin_D1": (1 - wl)[:, None] * parts["lin_rest"] + wl[:, None] * ys,
+            "exp_D0": parts["exp_D0"], "lin_D0": parts["lin_D0"]}
 
 
 def toy_rates(products: dict[str, np.ndarray], m: int,
