@@ -10,7 +10,6 @@ STAMP := $(VENV)/.installed
 OFFLINE := book/_static/offline
 ASSETS := $(OFFLINE)/.installed
 MATHJAX := mathjax@3.2.2
-HTML_MANAGER := @jupyter-widgets/html-manager@1.0.15
 # BokehJS (the Explore figures) is not fetched from npm: it is copied from the pinned bokeh
 # wheel in .venv (requirements.txt), so the page's BokehJS always matches the Python side.
 BOKEH := bokeh@$(shell grep -m1 '^bokeh==' requirements.txt | cut -d= -f3)
@@ -48,24 +47,22 @@ $(STAMP): requirements.txt pyproject.toml
 
 env: $(STAMP)
 
-# MathJax 3 and the widget html-manager are served from the built site; they come from the
-# npm registry at exact pins and are never committed. The stamp holds the pins, so only a
+# MathJax 3 is served from the built site; it comes from the npm registry at an exact pin and
+# is never committed (BokehJS is copied from the bokeh wheel, below). The stamp holds the pins, so only a
 # change of pin (not any edit of this file) installs them again.
-ASSET_PINS := $(MATHJAX) $(HTML_MANAGER) $(BOKEH)
+ASSET_PINS := $(MATHJAX) $(BOKEH)
 ifneq ($(shell cat $(ASSETS) 2>/dev/null),$(ASSET_PINS))
 .PHONY: $(ASSETS)
 endif
 $(ASSETS): | $(STAMP)
 	rm -rf .cache/npm $(OFFLINE)
-	mkdir -p .cache/npm $(OFFLINE)/mathjax $(OFFLINE)/html-manager
-	npm install --prefix .cache/npm --no-audit --no-fund --silent --ignore-scripts $(MATHJAX) $(HTML_MANAGER)
+	mkdir -p .cache/npm $(OFFLINE)/mathjax
+	npm install --prefix .cache/npm --no-audit --no-fund --silent --ignore-scripts $(MATHJAX)
 	mkdir -p $(OFFLINE)/mathjax/output/chtml/fonts $(OFFLINE)/mathjax/input/tex
 	cp .cache/npm/node_modules/mathjax/es5/tex-chtml.js $(OFFLINE)/mathjax/
 	cp -r .cache/npm/node_modules/mathjax/es5/output/chtml/fonts/woff-v2 $(OFFLINE)/mathjax/output/chtml/fonts/
 	cp -r .cache/npm/node_modules/mathjax/es5/input/tex/extensions $(OFFLINE)/mathjax/input/tex/
 	cp .cache/npm/node_modules/mathjax/LICENSE $(OFFLINE)/mathjax/
-	cp .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/embed.js .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt $(OFFLINE)/html-manager/
-	cp .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.woff2 $(OFFLINE)/html-manager/ 2>/dev/null || true
 	$(BIN)/python -m lowrank_nb.book.explorer --install-js $(OFFLINE)/bokeh
 	echo "$(ASSET_PINS)" > $@
 

@@ -120,7 +120,7 @@ def test_the_checker_sees_function_local_imports(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("old", ["relu", "separation", "altproj", "compression", "tt",
-                                 "refutation", "generated", "norms", "sampling", "widgets",
+                                 "refutation", "generated", "norms", "sampling",
                                  "plotting", "sweep", "app", "progress", "features",
                                  "embeddings.jl", "embeddings.distance"])
 def test_old_paths_are_the_same_module(old: str) -> None:

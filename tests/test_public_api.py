@@ -32,7 +32,6 @@ from lowrank_nb import (
     relu,
     separation,
     session,
-    widgets,
 )
 from lowrank_nb.embeddings import cp_tt, distance
 
@@ -275,10 +274,10 @@ def test_use_book_style_sets_its_rc_params() -> None:
 
 
 def test_track_yields_everything_and_draws_only_live(monkeypatch, capsys) -> None:
-    monkeypatch.setenv(widgets.PRECOMPUTE_ENV, "1")
+    monkeypatch.setenv(progress.PRECOMPUTE_ENV, "1")
     assert list(progress.track(iter(range(5)), desc="building")) == [0, 1, 2, 3, 4]
     assert "building" not in capsys.readouterr().err  # no stale bar in the book build
-    monkeypatch.setenv(widgets.PRECOMPUTE_ENV, "0")
+    monkeypatch.setenv(progress.PRECOMPUTE_ENV, "0")
     assert list(progress.track(range(3), desc="live-bar", total=3)) == [0, 1, 2]
     assert "live-bar" in capsys.readouterr().err
     with pytest.raises(TypeError):
@@ -382,7 +381,7 @@ def test_exact_fire_probs_cross_by_enumeration() -> None:
         separation.exact_fire_probs_cross(201, d, 0.01, 3.0)
 
 
-# ----------------------------------------------------------------------------- session, widgets
+# ----------------------------------------------------------------------------- session
 
 
 def test_setup_notebook_seeds_and_pins(monkeypatch) -> None:
@@ -397,27 +396,11 @@ def test_setup_notebook_seeds_and_pins(monkeypatch) -> None:
         session.setup_notebook(-1)
 
 
-def _render(m: int):
-    fig, ax = plt.subplots(figsize=(2, 1.5))
-    ax.plot(np.arange(m))
-    return fig
-
-
-def test_explorer_registry_and_precompute_switch(monkeypatch) -> None:
-    monkeypatch.setenv(widgets.PRECOMPUTE_ENV, "1")
-    assert widgets.precompute_enabled()
+def test_precompute_switch(monkeypatch) -> None:
+    monkeypatch.setenv(progress.PRECOMPUTE_ENV, "1")
+    assert progress.precompute_enabled()
     for value in ("0", "", "yes"):
-        monkeypatch.setenv(widgets.PRECOMPUTE_ENV, value)
-        assert not widgets.precompute_enabled()
-    monkeypatch.delenv(widgets.PRECOMPUTE_ENV)
-    assert not widgets.precompute_enabled()
-    box = widgets.explore(_render, {"m": [2, 3]}, precompute=True)
-    ex = box.explorer
-    assert isinstance(ex, widgets.Explorer) and len(ex.leaves) == 2
-    assert any(e is ex for e in widgets.explorers())
-    widgets.explorers().clear()  # a copy: clearing it leaves the registry alone
-    assert any(e is ex for e in widgets.explorers())
-    with pytest.raises(TypeError, match="render must be callable"):
-        widgets.Explorer(3, {"m": [1]}, None, None, 80)
-    with pytest.raises(TypeError):
-        widgets.explorers(1)
+        monkeypatch.setenv(progress.PRECOMPUTE_ENV, value)
+        assert not progress.precompute_enabled()
+    monkeypatch.delenv(progress.PRECOMPUTE_ENV)
+    assert not progress.precompute_enabled()

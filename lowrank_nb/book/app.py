@@ -329,7 +329,7 @@ def app_environment(out: str | os.PathLike[str],
 
     References
     ----------
-    Project issue #8; :mod:`lowrank_nb.book.widgets` (``LOWRANK_NB_PRECOMPUTE``).
+    Project issue #8; :mod:`lowrank_nb.book.explorer` (``LOWRANK_NB_PRECOMPUTE``).
     """
     if not isinstance(out, (str, os.PathLike)):
         raise TypeError(f"out must be a path, got {type(out).__name__}")

@@ -9,11 +9,10 @@
 # ## Setup
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 
 from lowrank_nb import setup_notebook
-from lowrank_nb.widgets import explore
+from lowrank_nb.book.explorer import Explore, Param
 
 rng = setup_notebook(seed=1)
 
@@ -43,14 +42,20 @@ assert abs(np.sum(x) - np.add.reduce(x)) <= 1e-12
 # %% [markdown]
 # ## Explore
 
+# %% [markdown]
+# What to vary and what to look for. The static book steps through the grid below; a live
+# kernel accepts any value in range. Where n, r or ε does not enter the result, say why.
+
 # %%
-def render(m, k):
-    fig, ax = plt.subplots(figsize=(5, 3))
-    ax.plot(np.arange(m) * k)
-    return fig
+# tags: hide-input
+def explore_data(m, k):
+    x = np.arange(1, 21)
+    return {"x": x, "y": {"m·k·x": m * k * x, "m·x": m * x}}
 
 
-explore(render, {"m": [1, 2, 4], "k": [1, 2]})
+Explore(explore_data,
+        [Param("m", range(1, 21), label="$m$"), Param("k", range(1, 13), label="$k$")],
+        x_label="x", y_label="value").show()
 
 # %% [markdown]
 # ## Notes & errata
