@@ -21,15 +21,20 @@ PAGES = {
                   "Data-driven low-rank compression and its estimators (Part IV)."),
     "dengsong": ("Deng et al.: softmax against linear attention", "lowrank_nb.papers.dengsong",
                  "The separation datasets, their simulators and exact oracles (Part V)."),
-    "views": ("Part VI: the papers side by side", "lowrank_nb.papers.views",
-              "One attention matrix seen through all four papers."),
+    "views": ("Part VI: the papers side by side",
+              ("lowrank_nb.papers.views", "lowrank_nb.papers.views_profiles",
+               "lowrank_nb.papers.layer_compression"),
+              "One attention matrix seen through all four papers, and one layer compressed "
+              "four ways."),
     "book": ("Layer 3: the book's machinery", "lowrank_nb.book",
              "Explorers, the live app, paper-scale sweeps, progress bars, plotting style and "
              "the notebook set-up."),
 }
 
 
-def modules(package: str) -> list[str]:
+def modules(package: str | tuple[str, ...]) -> list[str]:
+    if isinstance(package, tuple):
+        return [m for p in package for m in modules(p)]
     base = ROOT.joinpath(*package.split("."))
     if base.with_suffix(".py").exists():
         return [package]
