@@ -9,8 +9,9 @@ never from above (``tests/test_layers.py`` checks it, function-local imports inc
    A function that any paper could use goes here, once.
 2. :mod:`lowrank_nb.papers`, the papers' constructions and experiments, one subpackage per
    paper (``budzinskiy``, ``vodrahalli``, ``zhangsaab``, ``dengsong``), which do not import each
-   other, and :mod:`lowrank_nb.papers.views` for Part VI, which sets them side by side.
-3. :mod:`lowrank_nb.book`, the book's machinery: explorers (widgets), the live app, paper-scale
+   other, and :mod:`lowrank_nb.papers.views` (with ``views_profiles`` and
+   ``layer_compression``) for Part VI, which sets them side by side.
+3. :mod:`lowrank_nb.book`, the book's machinery: explorers (``explorer``), the live app, paper-scale
    sweeps, progress bars, plotting style and the notebook set-up.
 
 The flat module names of earlier versions (``lowrank_nb.relu``, ``lowrank_nb.separation``,

@@ -119,8 +119,8 @@ def plain_log_labels(fig: Figure) -> Figure:
     """Switch every default log-axis formatter of ``fig`` to :class:`PlainLogFormatter`.
 
     Matplotlib parses each mathtext tick label again for every new figure (its parse cache
-    belongs to one renderer), which is 20-35% of a widget redraw on log axes on a 2-core
-    machine (``benchmarks/bench_widgets.py``). The labels read the same
+    belongs to one renderer), which was 20-35% of a PNG figure's redraw on log axes on a
+    2-core machine (measured for the book's former PNG explorers). The labels read the same
     (10\u207b\u2076, 3\u00d710\u00b2). Formatters a chapter set itself are left alone.
     Returns ``fig``.
     """
