@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from lowrank_nb.core.norms import svd_delta_rank
-from lowrank_nb.core.sampling import sample_ball
+from lowrank_nb.core.sampling import sample_ball, sample_sphere
+from lowrank_nb.papers.budzinskiy.embeddings.cp_tt import cp_full, cp_to_tt, realised_tt_error
+from lowrank_nb.papers.budzinskiy.embeddings.cp_tt_errors import cp_tt_rank_errors
 from lowrank_nb.papers.budzinskiy.eps_rank_scan import (
     EpsRankProfile,
     eps_rank_profile,
@@ -60,3 +62,42 @@ def test_eps_rank_profile_bad_input() -> None:
         eps_rank_profile(8, -1.0, (2,), rng=0)
     with pytest.raises(ValueError, match="delta"):
         eps_rank_profile(8, 2.0, (2,), rng=0).at(-0.1)
+
+
+def test_cp_tt_rank_errors_against_the_tt_cores() -> None:
+    g = np.random.default_rng(4)
+    As = [sample_sphere(n_j, 12, rng=g) for n_j in (5, 6, 7)]
+    # one rank: the same draws as cp_to_tt, the error of the formed TT (rounding only)
+    for r in (1, 3, 9):
+        want = realised_tt_error(cp_to_tt(As, r, np.random.default_rng(8)), As)
+        got = cp_tt_rank_errors(As, [r], rng=np.random.default_rng(8))
+        assert abs(got[0] - want) <= 1e-12 * max(1.0, want)  # two summation orders
+    # several ranks share R_1, R_2: rank r equals the TT built from their first r columns
+    ranks = (8, 2, 5)
+    got = cp_tt_rank_errors(As, ranks, rng=21)
+    gen = np.random.default_rng(21)
+    R1, R2 = gen.standard_normal((12, 8)), gen.standard_normal((12, 8))
+    for r, e in zip(ranks, got):
+        T = np.einsum("ia,ab,jb,bc,kc->ijk", As[0], R1[:, :r] @ R1[:, :r].T / r, As[1],
+                      R2[:, :r] @ R2[:, :r].T / r, As[2])
+        scale = np.prod([np.linalg.norm(A, axis=1).max() for A in As])
+        assert abs(e - np.abs(cp_full(As) - T).max() / scale) <= 1e-12
+    # huge rank: the embedding concentrates, error well below the r = 1 error of the same draw
+    big = cp_tt_rank_errors(As, [1, 4000], rng=2)
+    assert big[1] < 0.25 * big[0]
+
+
+def test_cp_tt_rank_errors_bad_input() -> None:
+    A = np.ones((4, 3))
+    with pytest.raises(ValueError, match="three"):
+        cp_tt_rank_errors([A, A], [2], rng=0)
+    with pytest.raises(ValueError, match="columns"):
+        cp_tt_rank_errors([A, A, np.ones((4, 2))], [2], rng=0)
+    with pytest.raises(ValueError, match="ranks"):
+        cp_tt_rank_errors([A, A, A], [], rng=0)
+    with pytest.raises(ValueError, match="ranks"):
+        cp_tt_rank_errors([A, A, A], [0], rng=0)
+    with pytest.raises(ValueError, match="zero"):
+        cp_tt_rank_errors([A, A, 0 * A], [2], rng=0)
+    with pytest.raises(TypeError, match="rng"):
+        cp_tt_rank_errors([A, A, A], [2], rng=None)
