@@ -7,6 +7,8 @@ import pytest
 
 from lowrank_nb.core.norms import svd_delta_rank
 from lowrank_nb.core.sampling import sample_ball, sample_sphere
+from lowrank_nb.papers.budzinskiy.altproj import lrma_ap, svd_maxerr
+from lowrank_nb.papers.budzinskiy.ap_residuals import ap_residual_profiles
 from lowrank_nb.papers.budzinskiy.embeddings.cp_tt import cp_full, cp_to_tt, realised_tt_error
 from lowrank_nb.papers.budzinskiy.embeddings.cp_tt_errors import cp_tt_rank_errors
 from lowrank_nb.papers.budzinskiy.eps_rank_scan import (
@@ -101,3 +103,34 @@ def test_cp_tt_rank_errors_bad_input() -> None:
         cp_tt_rank_errors([A, A, 0 * A], [2], rng=0)
     with pytest.raises(TypeError, match="rng"):
         cp_tt_rank_errors([A, A, A], [2], rng=None)
+
+
+def test_ap_residual_profiles_ends_and_order() -> None:
+    g = np.random.default_rng(6)
+    F = np.exp(-np.abs(g.standard_normal((14, 1)) - g.standard_normal((1, 12))))
+    q = np.linspace(0, 1, 13)
+    ap, svd = ap_residual_profiles(F, 3, q, rng=5)
+    top = np.abs(F).max()
+    # left end: the relative max errors, recomputed independently
+    assert abs(ap[0] - lrma_ap(F, 3, rng=5).rel_error) <= 1e-12  # same run, new GEMM
+    assert abs(svd[0] - svd_maxerr(F, 3) / top) <= 1e-12
+    # right end: the smallest residual entry; profiles are non-increasing in the fraction
+    U, s, Vt = np.linalg.svd(F)
+    R = np.abs(F - (U[:, :3] * s[:3]) @ Vt[:3]) / top
+    assert abs(svd[-1] - R.min()) <= 1e-12
+    assert np.all(np.diff(ap) <= 0) and np.all(np.diff(svd) <= 0)
+    # a fraction q of the entries reaches the profile value (within one entry of rounding)
+    for qq, v in zip(q, svd):
+        assert np.mean(R >= v - 1e-15) >= qq - 1 / R.size
+
+
+def test_ap_residual_profiles_bad_input() -> None:
+    F = np.ones((5, 4))
+    with pytest.raises(ValueError, match="fractions"):
+        ap_residual_profiles(F, 1, [0.5, 1.5], rng=0)
+    with pytest.raises(ValueError, match="r must"):
+        ap_residual_profiles(F, 5, [0.5], rng=0)
+    with pytest.raises(ValueError, match="zero"):
+        ap_residual_profiles(0 * F, 1, [0.5], rng=0)
+    with pytest.raises(TypeError, match="rng"):
+        ap_residual_profiles(F, 1, [0.5], rng=None)
