@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lowrank_nb.book.sweep import matrix_point
 from lowrank_nb.core.norms import svd_delta_rank
 from lowrank_nb.core.sampling import sample_ball, sample_sphere
 from lowrank_nb.papers.budzinskiy.altproj import lrma_ap, svd_maxerr
-from lowrank_nb.papers.budzinskiy.ap_residuals import ap_residual_profiles
+from lowrank_nb.papers.budzinskiy.ap_residuals import ap_bracket_trace, ap_residual_profiles
 from lowrank_nb.papers.budzinskiy.embeddings.cp_tt import cp_full, cp_to_tt, realised_tt_error
 from lowrank_nb.papers.budzinskiy.embeddings.cp_tt_errors import cp_tt_rank_errors
 from lowrank_nb.papers.budzinskiy.eps_rank_scan import (
@@ -17,6 +18,7 @@ from lowrank_nb.papers.budzinskiy.eps_rank_scan import (
     eps_rank_scan,
 )
 from lowrank_nb.papers.budzinskiy.refutation import counterexample_matrix, counterexample_points
+from lowrank_nb.papers.budzinskiy.svd_baseline import svd_baseline_errors
 
 
 def test_eps_rank_scan_many_deltas_equal_single_tolerance_ranks() -> None:
@@ -134,3 +136,65 @@ def test_ap_residual_profiles_bad_input() -> None:
         ap_residual_profiles(0 * F, 1, [0.5], rng=0)
     with pytest.raises(TypeError, match="rng"):
         ap_residual_profiles(F, 1, [0.5], rng=None)
+
+
+def test_svd_baseline_errors_match_matrix_point() -> None:
+    ranks = (4, 1, 0, 9)
+    for scheme in ("symmetric", "independent"):
+        got = svd_baseline_errors(scheme, 14, 6, ranks, rng=2)
+        for f in ("f1", "f2"):
+            for r, e in zip(ranks, got[f]):
+                if r == 0:  # the zero matrix: relative error exactly 1
+                    assert e == 1.0
+                    continue
+                # the same matrix as matrix_point's; its svd field forms F_r explicitly, so the
+                # two agree to rounding of rank-r sums of O(1) numbers
+                want = matrix_point(function=f, scheme=scheme, n=14, m=6, r=r, seed=2)["svd"]
+                assert abs(e - want) <= 1e-12, (scheme, f, r)
+    full = svd_baseline_errors("symmetric", 10, 3, (10,), rng=0)
+    assert full["f1"][0] <= 1e-12 and full["f2"][0] <= 1e-12  # rank n reproduces F
+
+
+def test_svd_baseline_errors_bad_input() -> None:
+    with pytest.raises(ValueError, match="scheme"):
+        svd_baseline_errors("paired", 8, 2, (1,), rng=0)
+    with pytest.raises(ValueError, match="ranks"):
+        svd_baseline_errors("symmetric", 8, 2, (9,), rng=0)
+    with pytest.raises(ValueError, match="ranks"):
+        svd_baseline_errors("symmetric", 8, 2, (), rng=0)
+    with pytest.raises(ValueError, match="n must"):
+        svd_baseline_errors("symmetric", 1, 2, (1,), rng=0)
+    with pytest.raises(TypeError, match="rng"):
+        svd_baseline_errors("symmetric", 8, 2, (1,), rng=None)
+
+
+def test_ap_bracket_trace_reads_the_recorded_trace() -> None:
+    g = np.random.default_rng(9)
+    F = np.exp(-np.abs(g.standard_normal((12, 1)) - g.standard_normal((1, 10))))
+    top = np.abs(F).max()
+    ref = lrma_ap(F, 2, rng=4, trace=True)  # an independent run with the same seed
+    steps = [1, 2, 7, ref.steps, ref.steps + 1, 10 * ref.steps]
+    t = ap_bracket_trace(F, 2, steps, rng=4)
+    assert int(t["steps"]) == ref.steps
+    for key in ("eps", "err", "eps1", "eps2"):
+        want = np.asarray(ref.trace[key], dtype=float)[[0, 1, 6, ref.steps - 1]] / top
+        want = np.where(want > 0, want, np.nan)
+        assert np.allclose(t[key][:4], want, rtol=1e-15, atol=0, equal_nan=True), key
+        assert np.all(np.isnan(t[key][4:]))  # beyond the end of the run
+    assert np.isnan(t["eps1"][0])  # eps1 = 0 at the first step: nothing known, not plotted
+    assert abs(t["eps2"][3] - ref.rel_error) <= 1e-15  # the last upper bracket is the result
+    # the profiles of the same seed come from the same (cached) run
+    ap, _ = ap_residual_profiles(F, 2, [0.0], rng=4)
+    assert abs(ap[0] - ref.rel_error) <= 1e-12
+
+
+def test_ap_bracket_trace_bad_input() -> None:
+    F = np.ones((5, 4))
+    with pytest.raises(ValueError, match="steps"):
+        ap_bracket_trace(F, 1, [], rng=0)
+    with pytest.raises(ValueError, match="steps"):
+        ap_bracket_trace(F, 1, [0, 3], rng=0)
+    with pytest.raises(ValueError, match="zero"):
+        ap_bracket_trace(0 * F, 1, [1], rng=0)
+    with pytest.raises(TypeError, match="rng"):
+        ap_bracket_trace(F, 1, [1], rng=None)
