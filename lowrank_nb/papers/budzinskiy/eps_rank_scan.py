@@ -10,15 +10,17 @@ and records the trace-duality lower bound on the eps-rank of both and the trunca
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg.blas import dger
 
-from lowrank_nb.core.certify import eps_rank_lower_bounds, svd_eps_rank
+from lowrank_nb.core.certify import _test_matrices, eps_rank_lower_bounds
 from lowrank_nb.core.sampling import sample_ball
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 from lowrank_nb.papers.budzinskiy.refutation import counterexample_matrix, counterexample_points
 
-__all__ = ["eps_rank_scan"]
+__all__ = ["EpsRankProfile", "eps_rank_profile", "eps_rank_scan"]
 
 
 def eps_rank_scan(
@@ -85,7 +87,150 @@ def eps_rank_scan(
         X, Y = counterexample_points(n, m, gen)
         F = counterexample_matrix(X, Y, M)
         out["cx_lb"].append(eps_rank_lower_bounds(F, d))
-        out["cx_ub"].append([svd_eps_rank(F, float(x)) for x in d])
+        out["cx_ub"].append(_svd_ranks_below(F, d))
         Xb, Yb = sample_ball(n, m, rng=gen), sample_ball(n, m, rng=gen)
         out["ip_lb"].append(eps_rank_lower_bounds(np.cos(M * Xb @ Yb.T), d))
     return {k: np.array(v) for k, v in out.items()}
+
+
+def _svd_ranks_below(F: np.ndarray, deltas: np.ndarray) -> list[int]:
+    # svd_delta_rank for every delta at once: the same SVD and the same in-place downdates
+    # (so the same floating-point errors), walked once, each delta taking the first rank
+    # whose max error is within it
+    U, s, Vt = np.linalg.svd(F, full_matrices=False)
+    E = np.asfortranarray(F)
+    ranks = [s.size] * len(deltas)
+    todo = sorted(range(len(deltas)), key=lambda i: -deltas[i])  # largest delta first
+    for r in range(s.size):
+        err = np.abs(E).max()
+        while todo and err <= deltas[todo[0]]:
+            ranks[todo.pop(0)] = r
+        if not todo:
+            break
+        E = dger(-s[r], U[:, r], Vt[r], a=E, overwrite_a=True)
+    return ranks
+
+
+_UNIT = np.finfo(np.float64).eps
+
+
+def _duality_terms(F: np.ndarray) -> np.ndarray:
+    # per test matrix Q of lowrank_nb.core.certify: the floats of its bound that do not depend
+    # on delta, [<F,Q>, margin, ||Q||_1, safe ||Q||_2, safe ||F||_F, sqrt(size)]; NaN rows pad
+    # to three candidates
+    out = np.full((3, 6), np.nan)
+    f_safe = float(np.linalg.norm(F)) * (1.0 + F.size * _UNIT)
+    for k, (Q, q_spec) in enumerate(_test_matrices(F)):
+        products = F * Q
+        margin = F.size * _UNIT * float(np.abs(products).sum())
+        q_safe = q_spec * (1.0 + max(F.shape) * 16 * _UNIT)
+        out[k] = (float(products.sum()), margin, float(np.abs(Q).sum()), q_safe, f_safe,
+                  np.sqrt(F.size))
+    return out
+
+
+def _bounds_from_terms(terms: np.ndarray, delta: float) -> float:
+    best = 0.0
+    for inner, margin, q1, q_safe, f_safe, root in terms:
+        if np.isnan(inner):
+            continue
+        numerator = inner - delta * q1 - margin  # the same operations as certify._bound
+        if numerator > 0.0:
+            best = max(best, (numerator / (q_safe * (f_safe + root * delta))) ** 2)
+    return best
+
+
+@dataclass(frozen=True)
+class EpsRankProfile:
+    """What :func:`eps_rank_profile` returns: the delta-free part of :func:`eps_rank_scan`.
+
+    Attributes
+    ----------
+    m_values : ndarray of int
+        The latent dimensions, in the order they were drawn.
+    svd_errors : ndarray, shape (len(m_values), n)
+        ``||F - F_r||_max`` of the counterexample's truncated SVD for ``r = 0, ..., n - 1``.
+    cx_terms, ip_terms : ndarray, shape (len(m_values), 3, 6)
+        The delta-free floats of the trace-duality bounds (counterexample, control).
+    """
+
+    m_values: np.ndarray
+    svd_errors: np.ndarray
+    cx_terms: np.ndarray
+    ip_terms: np.ndarray
+
+    def at(self, delta: float) -> dict[str, np.ndarray]:
+        """The three curves of :func:`eps_rank_scan` at one tolerance ``delta >= 0``.
+
+        Returns ``{"cx_lb", "cx_ub", "ip_lb"}``, each of shape ``(len(m_values),)``, equal to
+        ``eps_rank_scan(..., (delta,), ...)[key][:, 0]`` for the same draws.
+        """
+        delta = check_positive(delta, "delta", allow_zero=True)
+        hits = self.svd_errors <= delta
+        n = self.svd_errors.shape[1]
+        ub = np.where(hits.any(axis=1), hits.argmax(axis=1), n)
+        return {"cx_lb": np.array([_bounds_from_terms(t, delta) for t in self.cx_terms]),
+                "cx_ub": ub,
+                "ip_lb": np.array([_bounds_from_terms(t, delta) for t in self.ip_terms])}
+
+
+def eps_rank_profile(n: int, M: float, m_values: Sequence[int], *,
+                     rng: np.random.Generator | int) -> EpsRankProfile:
+    """The draws and SVDs of :func:`eps_rank_scan`, kept so that any tolerance costs microseconds.
+
+    Same draws as ``eps_rank_scan(n, M, m_values, deltas, rng=rng)`` (for any ``deltas``);
+    ``eps_rank_profile(...).at(delta)`` returns its curves at one ``delta``, bit for bit. The
+    Explore section of Part II's refutation chapter uses it for a live tolerance slider.
+
+    Parameters
+    ----------
+    n : int >= 1
+        Matrix size (``n x n``).
+    M : float > 0
+        Frequency bound of Example 1.2.
+    m_values : sequence of int >= 1, non-empty
+        Latent dimensions, in the order they are drawn.
+    rng : numpy.random.Generator or int (required keyword)
+
+    Returns
+    -------
+    EpsRankProfile
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is missing or an argument has the wrong type.
+    ValueError
+        If ``n < 1``, ``M`` is not in ``(0, inf)``, ``m_values`` is empty or an ``m`` is
+        below 1.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank, or entrywise approximation of certain
+    function-generated matrices", Section 2 and Theorem 2.1 (the claim the counterexample
+    refutes) and Section 3 (the inner-product class).
+    """
+    n = check_int(n, "n")
+    M = check_positive(M, "M")
+    if isinstance(m_values, (str, bytes)) or len(m_values) == 0:
+        raise ValueError("m_values must be a non-empty sequence of ints >= 1")
+    ms = [check_int(m, "m_values[i]") for m in m_values]
+    if rng is None:
+        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
+                        "got None (results must be reproducible)")
+    gen = check_rng(rng)
+    errs, cx, ip = [], [], []
+    for m in ms:
+        X, Y = counterexample_points(n, m, gen)
+        F = counterexample_matrix(X, Y, M)
+        U, s, Vt = np.linalg.svd(F, full_matrices=False)
+        E = np.asfortranarray(F)
+        row = np.empty(s.size)
+        for r in range(s.size):  # the downdates of svd_delta_rank, every rank recorded
+            row[r] = np.abs(E).max()
+            E = dger(-s[r], U[:, r], Vt[r], a=E, overwrite_a=True)
+        errs.append(row)
+        cx.append(_duality_terms(F))
+        Xb, Yb = sample_ball(n, m, rng=gen), sample_ball(n, m, rng=gen)
+        ip.append(_duality_terms(np.cos(M * Xb @ Yb.T)))
+    return EpsRankProfile(np.array(ms), np.array(errs), np.array(cx), np.array(ip))
