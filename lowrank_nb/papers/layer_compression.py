@@ -90,7 +90,7 @@ def compression_loss_curves(W: np.ndarray, X: np.ndarray, ranks: Sequence[int], 
         Seed of the random embedding's sketch, one fresh generator per rank (required; an int
         so that the weight-only part can be cached).
     losses : sequence of str, optional
-        A subset of :data:`COMPRESSION_LOSSES` (default: all five).
+        A subset of ``COMPRESSION_LOSSES`` (default: all five).
 
     Returns
     -------
