@@ -71,7 +71,8 @@ def theorem31_curves(r: int, sigma: float, d1s: Sequence[int], *, d: int = 50, d
     """MSE of the Theorem 3.1 estimator and its bounds against ``d1`` on generator G-A.
 
     For each ``d1`` one G-A instance
-    (:func:`~lowrank_nb.papers.zhangsaab.compression.gen_single_layer`, no mismatch) is drawn from ``numpy.random.default_rng([rng, d1, r])``.
+    (:func:`~lowrank_nb.papers.zhangsaab.compression.gen_single_layer`, no mismatch) is drawn
+    from ``numpy.random.default_rng([rng, d1, r])``.
     With ``X = X_check = U S V^T`` the pre-activations are ``X W = X_check M + sigma P N``, so
     ``X_check M_hat = U [B0 + sigma B1]_r`` with ``B0 = U^T X_check M`` and ``B1 = U^T N``:
     only a ``d x d2`` SVD depends on ``sigma`` and ``r``; the rest is cached per
