@@ -70,9 +70,6 @@ def ap_residual_profiles(F: np.ndarray, r: int, fractions: Sequence[float], *,
     q = check_array(list(fractions), "fractions", ndim=1)
     if q.size == 0 or np.any((q < 0) | (q > 1)):
         raise ValueError("fractions must be a non-empty sequence of numbers in [0, 1]")
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
     top = float(np.abs(Fa).max())
     if top == 0.0:
         raise ValueError("F must not be the zero matrix")
@@ -142,9 +139,6 @@ def ap_bracket_trace(F: np.ndarray, r: int, steps: Sequence[int], *,
     if isinstance(steps, (str, bytes)) or len(steps) == 0:
         raise ValueError("steps must be a non-empty sequence of ints >= 1")
     ks = np.array([check_int(k, "steps[i]") for k in steps])
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
     top = float(np.abs(Fa).max())
     if top == 0.0:
         raise ValueError("F must not be the zero matrix")

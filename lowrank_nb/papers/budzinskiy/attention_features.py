@@ -296,9 +296,6 @@ def attention_feature_tables(n: int, m: int, rho: int, values: int, *,
     m = check_int(m, "m")
     rho = check_int(rho, "rho")
     values = check_int(values, "values")
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
     gen = check_rng(rng)
     uq, uk = sample_sphere(n, m, rng=gen), sample_sphere(n, m, rng=gen)
     v = gen.standard_normal((n, values))

@@ -78,9 +78,6 @@ def eps_rank_scan(
     d = check_array(list(deltas), "deltas", ndim=1)
     if np.any(d < 0):
         raise ValueError("deltas must lie in [0, inf)")
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
     gen = check_rng(rng)
     out: dict[str, list] = {"cx_lb": [], "cx_ub": [], "ip_lb": []}
     for m in ms:
@@ -215,9 +212,6 @@ def eps_rank_profile(n: int, M: float, m_values: Sequence[int], *,
     if isinstance(m_values, (str, bytes)) or len(m_values) == 0:
         raise ValueError("m_values must be a non-empty sequence of ints >= 1")
     ms = [check_int(m, "m_values[i]") for m in m_values]
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
     gen = check_rng(rng)
     errs, cx, ip = [], [], []
     for m in ms:

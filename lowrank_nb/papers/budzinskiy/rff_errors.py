@@ -70,9 +70,6 @@ def rff_max_errors(
     trials = check_int(trials, "trials")
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
     gen = check_rng(rng)
     F = kernel_matrix(Xa, Ya, kernel)
     errs, dev = [], 0.0
@@ -120,9 +117,6 @@ def nested_rff_tables(n_max: int, m: int, rho_max: int, kernel: str, *,
     rho_max = check_int(rho_max, "rho_max")
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
     gen = check_rng(rng)
     X, Y = sample_ball(n_max, m, rng=gen), sample_ball(n_max, m, rng=gen)
     Omega = spectral_sample(kernel, m, rho_max, gen)

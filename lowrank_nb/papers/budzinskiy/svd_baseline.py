@@ -75,9 +75,6 @@ def svd_baseline_errors(scheme: str, n: int, m: int, ranks: Sequence[int], *,
     if isinstance(ranks, (str, bytes)) or len(ranks) == 0:
         raise ValueError("ranks must be a non-empty sequence of ints in [0, n]")
     rs = [check_int(r, "ranks[i]", minimum=0, maximum=n) for r in ranks]
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
     X, Y = sample_points(n, m, scheme, "ball", check_rng(rng))
     D = sqdist(X, Y)  # shared by f1 and f2 (as in f1_matrix and f2_matrix)
     return {name: _rank_errors(h(D), rs) for name, h in (("f1", h_f1), ("f2", h_f2))}

@@ -197,13 +197,6 @@ def toy_network(f: np.ndarray, Y: np.ndarray, tau: float) -> float:
     return float(max(relu_tau(fa @ Ya, tau).sum(), 0.0))
 
 
-def _require_rng(rng: Any) -> np.random.Generator:
-    """The ``rng`` of a Monte-Carlo runner: a Generator or a seed, never None (unseeded)."""
-    if rng is None:
-        raise TypeError("rng is required (a numpy.random.Generator or an int seed), got None")
-    return check_rng(rng)
-
-
 def _se(p: float, trials: int) -> float:
     return float(math.sqrt(max(p * (1.0 - p), 0.0) / trials))
 
@@ -243,7 +236,7 @@ def toy_success(n: int, m: int, tau: float = 0.5, trials: int = 1000, *,
     tau = _check_real(tau, "tau")
     trials = check_int(trials, "trials", minimum=1)
     chunk = check_int(chunk, "chunk", minimum=1)
-    rng = _require_rng(rng)
+    rng = check_rng(rng)
     if method not in ("numpy", "numba"):
         raise ValueError(f"method must be 'numpy' or 'numba', got {method!r}")
     if method == "numba":
@@ -614,7 +607,7 @@ def self_success(n: int, d: int, m: int, a0: float = 0.01, a1: float = 1.2, b: f
     if n % (d - 2) != 0:
         raise ValueError(f"n must be a multiple of d - 2, got n={n}, d={d}")
     a0, a1, b, c = (_check_real(v, nm) for v, nm in [(a0, "a0"), (a1, "a1"), (b, "b"), (c, "c")])
-    rng = _require_rng(rng)
+    rng = check_rng(rng)
     tau = (c + 0.1) * math.sqrt(math.log(n)) if tau is None else _check_real(tau, "tau")
     if resample_idx:
         return _run_trials(lambda: self_outputs(n, d, a0, a1, b, c, X, int(rng.integers(n))),
@@ -645,7 +638,7 @@ def cross_success(n: int, d: int, m: int, a0: float = 0.01, a1: float = 3.0, tri
         raise ValueError(f"n must be a multiple of d - 1, got n={n}, d={d}")
     a0, a1 = _check_real(a0, "a0"), _check_real(a1, "a1")
     tau = _check_real(tau, "tau")
-    rng = _require_rng(rng)
+    rng = check_rng(rng)
     if resample_idx or (n % (d - 1) != 0):
         return _run_trials(lambda: cross_outputs(n, d, a0, a1, int(rng.integers(n)),
                                                  int(rng.integers(n)), strict=strict),

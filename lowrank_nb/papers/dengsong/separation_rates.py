@@ -146,8 +146,6 @@ def toy_product_parts(n: int, m: int, trials: int, *, rng: np.random.Generator,
     m = check_int(m, "m", minimum=1)
     trials = check_int(trials, "trials", minimum=1)
     block = check_int(block, "block", minimum=1)
-    if rng is None:
-        raise TypeError("rng is required (a numpy.random.Generator or an int seed), got None")
     rng = check_rng(rng)
     lo, hi = check_positive(lo, "lo"), check_positive(hi, "hi")
     if hi < lo:

@@ -64,13 +64,6 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------- helpers
-def _require_rng(rng: Any, name: str = "rng") -> np.random.Generator:
-    # issue 15: randomness is never silently unseeded, so None is refused here
-    if rng is None:
-        raise TypeError(f"{name} is required: pass a numpy.random.Generator or an int seed")
-    return check_rng(rng, name)
-
-
 def _check_rank(r: Any, name: str, maximum: int) -> int:
     return check_int(r, name, minimum=1, maximum=maximum)
 
@@ -815,7 +808,7 @@ def gen_single_layer(d1: int, d: int, d2: int, r: int, sigma: float, *, delta: f
     r = _check_rank(r, "r", min(d, d2))
     sigma = check_positive(sigma, "sigma", allow_zero=True)
     delta = check_positive(delta, "delta", allow_zero=True)
-    g = _require_rng(rng)
+    g = check_rng(rng)
     X0 = g.standard_normal((d1, 20))
     Xc = np.maximum(X0 @ g.standard_normal((20, d)) / np.sqrt(20)
                     + 0.3 * g.standard_normal((d1, d)), 0.0)
@@ -854,7 +847,7 @@ def gen_block_lowrank(n: int, d: int, r: int, alpha: float = 1.0, *,
     if r not in (1, 2, 4, 8, 16) or n % r or d <= r:
         raise ValueError(f"r must be a power of 2 <= 16 dividing n={n} with d > r, got {r}")
     alpha = check_positive(alpha, "alpha")
-    g = _require_rng(rng)
+    g = check_rng(rng)
     lab = g.permutation(r)[np.arange(n) % r]
     col = g.permutation(r)[np.arange(n) % r]
     Xc = np.hstack([np.eye(r)[lab], g.standard_normal((n, d - r))])
@@ -891,7 +884,7 @@ def gen_planted_mlp(widths: Sequence[int], ranks: Sequence[int], m: int, sigma: 
     m = check_int(m, "m", minimum=max(widths))
     m_test = check_int(m_test, "m_test")
     sigma = check_positive(sigma, "sigma", allow_zero=True)
-    g = _require_rng(rng)
+    g = check_rng(rng)
     X0 = g.standard_normal((m, widths[0]))
     X = Xc = X0
     Ws, Ms = [], []
@@ -939,7 +932,7 @@ def gen_features_lowrank(d1: int = 1000, d: int = 60, d2: int = 40, r: int = 3, 
     weak = check_positive(weak, "weak")
     nuisance = check_positive(nuisance, "nuisance", allow_zero=True)
     sigma = check_positive(sigma, "sigma", allow_zero=True)
-    g = _require_rng(rng)
+    g = check_rng(rng)
     Q0 = np.linalg.qr(g.standard_normal((d, d)))[0]
     scale = np.r_[np.ones(k), weak * np.ones(d - k)]
     X = (g.standard_normal((d1, d)) * scale) @ Q0.T
@@ -975,7 +968,7 @@ def gen_teacher_data(n: int, *, rng: np.random.Generator | int,
     Zhang and Saab, Section 1.1 (compression data disjoint from training data).
     """
     n = check_int(n, "n")
-    g = _require_rng(rng)
+    g = check_rng(rng)
     if teacher is None:
         teacher = {"P": g.standard_normal((20, 4)) / np.sqrt(20),
                    "C": g.standard_normal((4, 5))}

@@ -19,9 +19,8 @@ from typing import Any
 import numpy as np
 
 from lowrank_nb.core.bounds import thm31_bounds
-from lowrank_nb.core.validate import check_array, check_int, check_positive
+from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 from lowrank_nb.papers.zhangsaab.compression import (
-    _require_rng,
     data_driven_lowrank,
     gen_block_lowrank,
     gen_single_layer,
@@ -113,7 +112,7 @@ def theorem31_runs(
     Zhang and Saab, Theorem 3.1 and its proof.
     """
     seeds = check_int(seeds, "seeds", minimum=1)
-    g = _require_rng(rng)
+    g = check_rng(rng)
     out = []
     for _ in range(seeds):
         inst = gen_single_layer(d1, d, d2, r, sigma, delta=delta, rng=g)
@@ -160,7 +159,7 @@ def block_instance(
     """
     n = check_int(n, "n")
     beta = check_positive(beta, "beta", allow_zero=True)
-    g = _require_rng(rng)
+    g = check_rng(rng)
     b = gen_block_lowrank(n, d or n // 4, r, rng=g)
     Yt = b["Y"] + g.uniform(-beta, beta, b["Y"].shape)
     return b, Yt, np.linalg.qr(b["X_check"])[0]

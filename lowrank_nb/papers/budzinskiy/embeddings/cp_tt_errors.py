@@ -70,9 +70,6 @@ def cp_tt_rank_errors(factors: Sequence[np.ndarray], ranks: Sequence[int], *,
     if isinstance(ranks, (str, bytes)) or len(ranks) == 0:
         raise ValueError("ranks must be a non-empty sequence of ints >= 1")
     rs = [check_int(r, "ranks[i]") for r in ranks]
-    if rng is None:
-        raise TypeError("rng must be a numpy.random.Generator or a non-negative int seed, "
-                        "got None (results must be reproducible)")
     gen = check_rng(rng)
     scale = float(np.prod([np.sqrt(np.max(np.sum(A * A, axis=1))) for A in (A1, A2, A3)]))
     if scale == 0.0:
