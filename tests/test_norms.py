@@ -136,3 +136,29 @@ def test_fused_residual_excess_matches_numpy() -> None:
     R = P.copy()
     err2, *_, nnz2 = _residual_excess_csr(R, F, eps, 3)
     assert nnz2 == -1 and err2 == err and np.array_equal(R, P - F)
+
+
+def test_svd_error_profile_matches_explicit_truncations_and_leaves_f_alone():
+    from lowrank_nb.core.norms import svd_delta_rank, svd_delta_ranks, svd_error_profile
+
+    rng = np.random.default_rng(3)
+    F = np.asfortranarray(rng.standard_normal((9, 7)) @ rng.standard_normal((7, 11)))
+    keep = F.copy()
+    prof = svd_error_profile(F)
+    U, s, Vt = np.linalg.svd(F, full_matrices=False)
+    explicit = [np.abs(F - (U[:, :r] * s[:r]) @ Vt[:r]).max() for r in range(s.size + 1)]
+    # independent reconstruction vs in-place downdates: round-off of an O(|F|) sum
+    np.testing.assert_allclose(prof, explicit, atol=1e-12 * np.abs(F).max())
+    np.testing.assert_array_equal(F, keep)  # dger worked on a copy (F is Fortran-ordered)
+    assert svd_error_profile(F, max_rank=3).size == 4
+    short = svd_error_profile(F, stop=prof[4])
+    assert short.size == 5 and short[-1] <= prof[4]
+    deltas = np.array([prof[2], prof[5], 0.0, 10 * prof[0]])
+    got = svd_delta_ranks(F, deltas)
+    assert got.tolist() == [svd_delta_rank(F, d) for d in deltas]
+    with pytest.raises(ValueError, match="stop"):
+        svd_error_profile(F, stop=-1.0)
+    with pytest.raises(ValueError, match="max_rank"):
+        svd_error_profile(F, max_rank=10)  # min(9, 11) = 9 is the largest rank
+    with pytest.raises(ValueError, match="deltas"):
+        svd_delta_ranks(F, np.array([-1.0]))

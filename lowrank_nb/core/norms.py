@@ -14,7 +14,13 @@ from numba import njit
 from scipy.linalg.blas import dger
 
 from lowrank_nb.core.kernels import sqdist
-from lowrank_nb.core.validate import check_array, check_eps, check_positive, check_same_width
+from lowrank_nb.core.validate import (
+    check_array,
+    check_eps,
+    check_int,
+    check_positive,
+    check_same_width,
+)
 
 __all__ = [
     "KERNELS",
@@ -24,7 +30,9 @@ __all__ = [
     "generated_residual_max",
     "max_norm",
     "svd_delta_rank",
+    "svd_delta_ranks",
     "svd_eps_rank",
+    "svd_error_profile",
     "two_inf_norm",
 ]
 
@@ -280,14 +288,80 @@ def svd_eps_rank(F: np.ndarray, eps: float) -> int:
 
 
 def _svd_rank_below(Fa: np.ndarray, target: float) -> int:
+    return int(svd_error_profile(Fa, stop=target).size - 1)
+
+
+def svd_error_profile(F: np.ndarray, *, stop: float | None = None,
+                      max_rank: int | None = None) -> np.ndarray:
+    """Max-norm errors ``||F - F_r||_max`` of the truncated SVD ``F_r``, r = 0, 1, ..., one SVD.
+
+    The book's one implementation of the truncated-SVD max-norm error: rank-one terms are
+    subtracted in place one at a time (BLAS ``dger``), so every rank costs O(n1 n2) after the
+    SVD. :func:`svd_delta_rank`, :func:`svd_eps_rank`, :func:`svd_delta_ranks` and the papers'
+    profiles and scans read their ranks and errors off this profile.
+
+    Parameters
+    ----------
+    F : ndarray (n1, n2), finite
+        Not modified.
+    stop : float >= 0, optional
+        Stop after the first rank whose error is at most ``stop`` (default: never).
+    max_rank : int in [0, min(n1, n2)], optional
+        Last rank recorded (default ``min(n1, n2)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``errors[r]`` for ``r = 0, ..., K`` (``errors[0] = ||F||_max``), where ``K`` is the
+        first rank with error at most ``stop``, or ``max_rank``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §1 (entrywise eps-rank) and §7
+    (the truncated-SVD baseline); C. Eckart and G. Young (1936).
+    """
+    Fa = check_array(F, "F")
+    if stop is not None:
+        stop = check_positive(stop, "stop", allow_zero=True)
     U, s, Vt = np.linalg.svd(Fa, full_matrices=False)
-    E = np.asfortranarray(Fa)
-    for r in range(s.size):
-        if np.abs(E).max() <= target:
-            return r
+    last = s.size if max_rank is None else check_int(max_rank, "max_rank", minimum=0,
+                                                     maximum=s.size)
+    E = np.array(Fa, dtype=float, order="F")  # a copy: dger overwrites it
+    out = np.empty(last + 1)
+    for r in range(last + 1):
+        out[r] = np.abs(E).max()
+        if r == last or (stop is not None and out[r] <= stop):
+            return out[: r + 1]
         # In-place rank-one update (BLAS dger) avoids allocating an n1 x n2 outer product.
         E = dger(-s[r], U[:, r], Vt[r], a=E, overwrite_a=True)
-    return s.size
+    return out
+
+
+def svd_delta_ranks(F: np.ndarray, deltas: np.ndarray) -> np.ndarray:
+    """:func:`svd_delta_rank` at every ``delta`` of ``deltas``, from one SVD and one profile.
+
+    Parameters
+    ----------
+    F : ndarray (n1, n2), finite
+    deltas : 1-d array of float >= 0, non-empty
+
+    Returns
+    -------
+    numpy.ndarray of int
+        For each ``delta`` the smallest ``r`` with ``||F - F_r||_max <= delta``, the same
+        value (bit for bit: the same downdates) as ``svd_delta_rank(F, delta)``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", §1 and §7.
+    """
+    d = check_array(deltas, "deltas", ndim=1)
+    if d.size == 0 or np.any(d < 0):
+        raise ValueError("deltas must be a non-empty 1-d array of values >= 0")
+    prof = svd_error_profile(F, stop=float(d.min()))
+    below = prof[None, :] <= d[:, None]
+    # the first rank within delta; a delta never met takes the last rank of the profile
+    return np.where(below.any(axis=1), below.argmax(axis=1), prof.size - 1)
 
 
 @njit(cache=True)

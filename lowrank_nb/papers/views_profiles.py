@@ -20,9 +20,9 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.linalg.blas import dger
 
 from lowrank_nb.core.certify import eps_rank_lower_bounds
+from lowrank_nb.core.norms import svd_delta_ranks
 from lowrank_nb.core.softmax import softmax_rows
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 from lowrank_nb.papers.vodrahalli.relu import performer_lfai, performer_matrix
@@ -62,19 +62,7 @@ def svd_eps_rank_profile(A: np.ndarray, eps_values: Sequence[float]) -> np.ndarr
     top = float(np.abs(Aa).max())
     if top == 0.0:
         raise ValueError("A is zero: its eps-rank is 0 for every eps")
-    targets = e * top
-    U, s, Vt = np.linalg.svd(Aa, full_matrices=False)
-    E = np.asfortranarray(Aa.copy())
-    out = np.full(e.size, s.size, dtype=int)
-    open_ = np.ones(e.size, dtype=bool)
-    for r in range(s.size):
-        err = np.abs(E).max()
-        hit = open_ & (err <= targets)
-        out[hit], open_[hit] = r, False
-        if not open_.any():
-            break
-        E = dger(-s[r], U[:, r], Vt[r], a=E, overwrite_a=True)
-    return out
+    return svd_delta_ranks(Aa, e * top)
 
 
 def _theorem38_ranks(n1: int, n2: int, eps: np.ndarray, beta: float, c2: float) -> np.ndarray:

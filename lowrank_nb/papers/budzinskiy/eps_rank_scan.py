@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg.blas import dger
 
 from lowrank_nb.core.certify import _test_matrices, eps_rank_lower_bounds
+from lowrank_nb.core.norms import svd_delta_ranks, svd_error_profile
 from lowrank_nb.core.sampling import sample_ball
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 from lowrank_nb.papers.budzinskiy.refutation import counterexample_matrix, counterexample_points
@@ -84,28 +84,10 @@ def eps_rank_scan(
         X, Y = counterexample_points(n, m, gen)
         F = counterexample_matrix(X, Y, M)
         out["cx_lb"].append(eps_rank_lower_bounds(F, d))
-        out["cx_ub"].append(_svd_ranks_below(F, d))
+        out["cx_ub"].append(svd_delta_ranks(F, d).tolist())
         Xb, Yb = sample_ball(n, m, rng=gen), sample_ball(n, m, rng=gen)
         out["ip_lb"].append(eps_rank_lower_bounds(np.cos(M * Xb @ Yb.T), d))
     return {k: np.array(v) for k, v in out.items()}
-
-
-def _svd_ranks_below(F: np.ndarray, deltas: np.ndarray) -> list[int]:
-    # svd_delta_rank for every delta at once: the same SVD and the same in-place downdates
-    # (so the same floating-point errors), walked once, each delta taking the first rank
-    # whose max error is within it
-    U, s, Vt = np.linalg.svd(F, full_matrices=False)
-    E = np.asfortranarray(F)
-    ranks = [s.size] * len(deltas)
-    todo = sorted(range(len(deltas)), key=lambda i: -deltas[i])  # largest delta first
-    for r in range(s.size):
-        err = np.abs(E).max()
-        while todo and err <= deltas[todo[0]]:
-            ranks[todo.pop(0)] = r
-        if not todo:
-            break
-        E = dger(-s[r], U[:, r], Vt[r], a=E, overwrite_a=True)
-    return ranks
 
 
 _UNIT = np.finfo(np.float64).eps
@@ -217,13 +199,8 @@ def eps_rank_profile(n: int, M: float, m_values: Sequence[int], *,
     for m in ms:
         X, Y = counterexample_points(n, m, gen)
         F = counterexample_matrix(X, Y, M)
-        U, s, Vt = np.linalg.svd(F, full_matrices=False)
-        E = np.asfortranarray(F)
-        row = np.empty(s.size)
-        for r in range(s.size):  # the downdates of svd_delta_rank, every rank recorded
-            row[r] = np.abs(E).max()
-            E = dger(-s[r], U[:, r], Vt[r], a=E, overwrite_a=True)
-        errs.append(row)
+        # the errors of svd_delta_rank's downdates at every rank below the full one
+        errs.append(svd_error_profile(F, max_rank=min(F.shape) - 1))
         cx.append(_duality_terms(F))
         Xb, Yb = sample_ball(n, m, rng=gen), sample_ball(n, m, rng=gen)
         ip.append(_duality_terms(np.cos(M * Xb @ Yb.T)))

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.linalg.blas import dger
 
 from lowrank_nb.core.kernels import sqdist
+from lowrank_nb.core.norms import svd_error_profile
 from lowrank_nb.core.sampling import sample_points
 from lowrank_nb.core.validate import check_int, check_rng
 from lowrank_nb.papers.budzinskiy.generated import h_f1, h_f2
@@ -81,12 +81,4 @@ def svd_baseline_errors(scheme: str, n: int, m: int, ranks: Sequence[int], *,
 
 
 def _rank_errors(F: np.ndarray, rs: list[int]) -> np.ndarray:
-    top = float(np.abs(F).max())
-    U, s, Vt = np.linalg.svd(F, full_matrices=False)
-    E = np.asfortranarray(F)
-    errs = np.empty(max(rs) + 1)
-    for r in range(errs.size):  # errs[r] = ||F - F_r||_max, one downdate per rank
-        errs[r] = np.abs(E).max()
-        if r < s.size:
-            E = dger(-s[r], U[:, r], Vt[r], a=E, overwrite_a=True)
-    return errs[rs] / top
+    return svd_error_profile(F, max_rank=max(rs))[rs] / float(np.abs(F).max())

@@ -13,8 +13,8 @@ baseline).
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg.blas import dger
 
+from lowrank_nb.core.norms import svd_error_profile
 from lowrank_nb.core.validate import check_array, check_positive, check_real
 
 __all__ = ["eps_rank_from_profile", "svd_max_error_profile"]
@@ -53,16 +53,7 @@ def svd_max_error_profile(F: np.ndarray, *, floor: float = 0.0) -> np.ndarray:
     top = float(np.abs(Fa).max())
     if top == 0.0:
         raise ValueError("F is zero: its error profile is undefined")
-    U, s, Vt = np.linalg.svd(Fa, full_matrices=False)
-    E = np.array(Fa, dtype=float, order="F")
-    out = [1.0]
-    for r in range(s.size):
-        if out[-1] <= floor:
-            break
-        # In-place rank-one update (BLAS dger): E = F - F_{r+1}.
-        E = dger(-s[r], U[:, r], Vt[r], a=E, overwrite_a=True)
-        out.append(float(np.abs(E).max()) / top)
-    return np.array(out)
+    return svd_error_profile(Fa, stop=floor * top) / top
 
 
 def eps_rank_from_profile(profile: np.ndarray, eps: float) -> int:
