@@ -57,3 +57,21 @@ def test_bad_input():
         performer_fit_profile(Q, K, [], draws=2, maxiter=2, rng=0)
     with pytest.raises(ValueError, match="width"):
         performer_fit_profile(Q, K[:, :3], [2], draws=2, maxiter=2, rng=0)
+
+
+def test_theorem38_exp_ranks_against_the_public_rank_formulas():
+    # independent of _theorem38_best: the minimum over t of thm38_rank (Theorem 3.8) at the
+    # largest admissible JL accuracy, through the checked public calculators
+    import math
+
+    from lowrank_nb.core.bounds import theorem38_exp_ranks, thm38_rank
+
+    eps_values, beta, c2 = [0.02, 0.1, 0.3], 1.5, 0.7
+    got = theorem38_exp_ranks(30, 50, eps_values, beta, c2=c2)
+    for e, g in zip(eps_values, got):
+        t0 = max(1, math.ceil(math.e**2 * beta), math.floor(math.log(1 / e)) + 1)
+        want = min(thm38_rank(min((e - math.exp(-t)) / math.expm1(beta), 1 - 1e-9), 30, 50,
+                              c2, t) for t in range(t0, t0 + 60))
+        assert g == want
+    with pytest.raises(ValueError, match="eps"):
+        theorem38_exp_ranks(30, 50, [1.5], beta)

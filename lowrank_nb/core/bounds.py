@@ -48,6 +48,7 @@ __all__ = [
     "taylor_degree",
     "taylor_rank",
     "theorem38_exp_rank",
+    "theorem38_exp_ranks",
     "thm21_rank",
     "thm31_bounds",
     "thm38_rank",
@@ -1047,12 +1048,45 @@ def theorem38_exp_rank(n1: int, n2: int, eps: float, logit_radius: float, *,
     eps = check_eps(eps)
     beta = check_positive(logit_radius, "logit_radius")
     c2 = check_positive(c2, "c2")
+    return _theorem38_best(n1, n2, eps, beta, c2)
+
+
+def theorem38_exp_ranks(n1: int, n2: int, eps_values: Sequence[float], logit_radius: float, *,
+                        c2: float = 1.0) -> np.ndarray:
+    """The rank of :func:`theorem38_exp_rank` at several tolerances, checked once.
+
+    Parameters
+    ----------
+    n1, n2 : int >= 1
+    eps_values : sequence of float in (0, 1)
+    logit_radius : float > 0
+    c2 : float > 0, default 1.0
+
+    Returns
+    -------
+    numpy.ndarray of float
+        ``theorem38_exp_rank(n1, n2, eps, logit_radius, c2=c2)["rank"]`` per ``eps``.
+
+    References
+    ----------
+    S. Budzinskiy, "When big data actually are low-rank ...", Theorem 3.8 and Eq. (2).
+    """
+    n1, n2 = check_int(n1, "n1"), check_int(n2, "n2")
+    eps = [check_eps(float(e)) for e in eps_values]
+    beta = check_positive(logit_radius, "logit_radius")
+    c2 = check_positive(c2, "c2")
+    return np.array([_theorem38_best(n1, n2, e, beta, c2)["rank"] for e in eps], dtype=float)
+
+
+def _theorem38_best(n1: int, n2: int, eps: float, beta: float, c2: float) -> dict[str, float]:
+    # checked arguments; the 60 Taylor degrees call the unchecked Eq. (2) rank, whose
+    # per-call checks used to dominate the cost of a dense sweep over eps
     t0 = max(1, math.ceil(math.e**2 * beta), math.floor(math.log(1 / eps)) + 1)
     best: dict[str, float] | None = None
     for t in range(t0, t0 + 60):
         eps_jl = min((eps - math.exp(-t)) / math.expm1(beta), 1 - 1e-9)
-        r = jl_rank(eps_jl, n1, n2, c2)
-        rank = thm38_rank(eps_jl, n1, n2, c2, t)  # 1 + (t - 1) r
+        r = _embedding_rank(eps_jl, (n1, n2), c2)
+        rank = 1 + (t - 1) * r  # thm38_rank at this t
         if best is None or rank < best["rank"]:
             best = {"rank": rank, "t": t, "eps_jl": eps_jl, "r": r}
     assert best is not None

@@ -16,11 +16,11 @@ methods for low-rank neural networks" (2022), Definitions B.1 and B.2.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
+from lowrank_nb.core.bounds import theorem38_exp_ranks
 from lowrank_nb.core.certify import eps_rank_lower_bounds
 from lowrank_nb.core.norms import svd_delta_ranks
 from lowrank_nb.core.softmax import softmax_rows
@@ -65,21 +65,6 @@ def svd_eps_rank_profile(A: np.ndarray, eps_values: Sequence[float]) -> np.ndarr
     return svd_delta_ranks(Aa, e * top)
 
 
-def _theorem38_ranks(n1: int, n2: int, eps: np.ndarray, beta: float, c2: float) -> np.ndarray:
-    """:func:`lowrank_nb.core.bounds.theorem38_exp_rank`'s rank for several ``eps``, same
-    arithmetic (``1 + (t - 1) ceil(c2 log(2 e n1 n2) / eps_jl^2)`` minimised over the same 60
-    Taylor degrees ``t``) without the per-call checks, which dominate its cost."""
-    log_size = math.log(2 * math.e) + sum(math.log(n) for n in (n1, n2))
-    em1 = math.expm1(beta)
-    out = np.empty(eps.size)
-    for i, e in enumerate(eps):
-        t0 = max(1, math.ceil(math.e**2 * beta), math.floor(math.log(1 / e)) + 1)
-        out[i] = min(1 + (t - 1) * math.ceil(c2 * log_size / min((e - math.exp(-t)) / em1,
-                                                                   1 - 1e-9) ** 2)
-                     for t in range(t0, t0 + 60))
-    return out
-
-
 def entrywise_rank_profile(A: np.ndarray, eps_values: Sequence[float], logit_radius: float, *,
                            c2: float = 1.0) -> dict[str, np.ndarray]:
     """Three entrywise eps-ranks of an attention matrix over several tolerances.
@@ -100,7 +85,7 @@ def entrywise_rank_profile(A: np.ndarray, eps_values: Sequence[float], logit_rad
     dict of numpy.ndarray
         ``lower`` (certified lower bound, rounded up; :func:`lowrank_nb.core.certify.\
 eps_rank_lower_bounds`), ``svd`` (:func:`svd_eps_rank_profile`) and ``bound`` (the rank of
-        :func:`lowrank_nb.core.bounds.theorem38_exp_rank`), one value per tolerance.
+        :func:`lowrank_nb.core.bounds.theorem38_exp_ranks`), one value per tolerance.
 
     References
     ----------
@@ -112,7 +97,7 @@ eps_rank_lower_bounds`), ``svd`` (:func:`svd_eps_rank_profile`) and ``bound`` (t
     beta = check_positive(logit_radius, "logit_radius")
     c2 = check_positive(c2, "c2")
     lower = np.ceil(eps_rank_lower_bounds(Aa, e * float(np.abs(Aa).max())))
-    bound = _theorem38_ranks(*Aa.shape, e, beta, c2)
+    bound = theorem38_exp_ranks(*Aa.shape, e, beta, c2=c2)
     return {"lower": lower, "svd": svd_eps_rank_profile(Aa, e).astype(float), "bound": bound}
 
 
