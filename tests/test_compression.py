@@ -238,3 +238,17 @@ def test_eps_floor(layer):
     assert layer["eps"] >= op * (1 - 1e-10)
     E = layer["E"]
     assert np.linalg.norm(E) ** 2 / E.size >= fro * (1 - 1e-10)
+
+
+def test_data_driven_lowrank_ranks_against_the_literal_formula(layer):
+    X, Xc, W = layer["X"], layer["X_check"], layer["W"]
+    got = zs.data_driven_lowrank_ranks(X, W, [1, 3, 5], X_check=Xc)
+    for r, (A, B) in zip([1, 3, 5], got):
+        M_lit = zs.theorem31_formula(X, W, Xc, r)  # the paper's closed form, another route
+        assert A.shape[1] == r and B.shape[0] == r
+        # well-conditioned data: both routes are backward stable
+        assert np.linalg.norm(A @ B - M_lit) <= 1e-10 * np.linalg.norm(M_lit)
+    with pytest.raises(ValueError, match="ranks"):
+        zs.data_driven_lowrank_ranks(X, W, [])
+    with pytest.raises(ValueError, match="r"):
+        zs.data_driven_lowrank_ranks(X, W, [0])

@@ -20,11 +20,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from lowrank_nb.core.linalg import truncated_svd
 from lowrank_nb.core.norms import max_norm
 from lowrank_nb.core.validate import check_array, check_int, check_rng
 from lowrank_nb.papers.budzinskiy.embeddings.jl import jl_sketch
 from lowrank_nb.papers.vodrahalli.relu import nlra_objective, relu_svd
+from lowrank_nb.papers.zhangsaab.compression import data_driven_lowrank_ranks
 
 __all__ = ["COMPRESSION_LOSSES", "COMPRESSION_METHODS", "compression_loss_curves"]
 
@@ -126,15 +126,9 @@ def compression_loss_curves(W: np.ndarray, X: np.ndarray, ranks: Sequence[int], 
             _weight_only.cache_clear()
         _W_STORE[key] = Wc.copy()
     parts = dict(_weight_only(key, rs, seed))
-    # data-driven at every rank from one SVD of X and one of B = U^T X W (data_driven_lowrank)
-    U, s, Vt = truncated_svd(Xa, 1e-10)
+    # data-driven at every rank from one SVD of X and one of U^T X W
+    dd = [A @ B for A, B in data_driven_lowrank_ranks(Xa, Wc, rs, rcond=1e-10)]
     XW = Xa @ Wc
-    B = U.T @ XW
-    Vb = np.linalg.svd(B, full_matrices=False)[2]
-    dd = []
-    for r in rs:
-        Vr = Vb[:min(r, Vb.shape[0])].T
-        dd.append((Vt.T @ ((B @ Vr) / s[:, None])) @ Vr.T)
     parts["data-driven"] = (np.concatenate(dd, axis=1), _w_losses(dd, Wc))
     n, m = XW.shape
     relu_xw = np.maximum(XW, 0.0)

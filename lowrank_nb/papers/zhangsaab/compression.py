@@ -38,6 +38,7 @@ __all__ = [
     "compress_mlp",
     "cor47_bound",
     "data_driven_lowrank",
+    "data_driven_lowrank_ranks",
     "eps_floor",
     "gen_block_lowrank",
     "gen_features_lowrank",
@@ -168,8 +169,37 @@ def data_driven_lowrank(
     Zhang and Saab, Theorem 3.1 and its proof (the closed form
     ``(Xc^T Xc)^{-1/2} [(Xc^T Xc)^{1/2} Xc^+ X W]_r``).
     """
+    return data_driven_lowrank_ranks(X, W, [r], X_check, rcond)[0]
+
+
+def data_driven_lowrank_ranks(
+    X: np.ndarray,
+    W: np.ndarray,
+    ranks: Sequence[int],
+    X_check: np.ndarray | None = None,
+    rcond: float = 1e-10,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`data_driven_lowrank` at several ranks, sharing its two SVDs.
+
+    Parameters
+    ----------
+    X, W, X_check, rcond
+        As for :func:`data_driven_lowrank`.
+    ranks : sequence of int, each in [1, min(d, d2)], non-empty
+
+    Returns
+    -------
+    list of (A, B)
+        The factors of :func:`data_driven_lowrank` for each rank, in order.
+
+    References
+    ----------
+    Zhang and Saab, Theorem 3.1 and its proof.
+    """
     X, W = _check_XW(X, W)
-    r = _check_rank(r, "r", min(W.shape))
+    if isinstance(ranks, (str, bytes)) or len(ranks) == 0:
+        raise ValueError("ranks must be a non-empty sequence of ints")
+    rs = [_check_rank(r, "r", min(W.shape)) for r in ranks]
     Xc = X if X_check is None else check_array(X_check, "X_check")
     if Xc.shape != X.shape:
         raise ValueError(f"X_check must have the shape of X {X.shape}, got {Xc.shape}")
@@ -178,13 +208,16 @@ def data_driven_lowrank(
     U, s, Vt = truncated_svd(Xc, float(rcond))
     B = U.T @ (X @ W)
     _, _, Vb = np.linalg.svd(B, full_matrices=False)
-    k = min(r, Vb.shape[0])
-    Vr = Vb[:k].T
-    A = Vt.T @ ((B @ Vr) / s[:, None])
-    if k < r:  # pad so that the factor shapes always say "rank r"
-        A = np.hstack([A, np.zeros((A.shape[0], r - k))])
-        Vr = np.hstack([Vr, np.zeros((Vr.shape[0], r - k))])
-    return A, Vr.T
+    out = []
+    for r in rs:
+        k = min(r, Vb.shape[0])
+        Vr = Vb[:k].T
+        A = Vt.T @ ((B @ Vr) / s[:, None])
+        if k < r:  # pad so that the factor shapes always say "rank r"
+            A = np.hstack([A, np.zeros((A.shape[0], r - k))])
+            Vr = np.hstack([Vr, np.zeros((Vr.shape[0], r - k))])
+        out.append((A, Vr.T))
+    return out
 
 
 def _sym_pow(S: np.ndarray, p: float) -> np.ndarray:
