@@ -5,6 +5,7 @@ import pytest
 from scipy.special import ndtr
 
 from lowrank_nb.core.bounds import thm31_bounds, thm49_bound
+from lowrank_nb.core.interp import log_interp
 from lowrank_nb.papers.zhangsaab.compression import (
     data_driven_lowrank,
     gen_planted_mlp,
@@ -18,7 +19,6 @@ from lowrank_nb.papers.zhangsaab.experiments import block_instance
 from lowrank_nb.papers.zhangsaab.recovery_curves import (
     NETWORK_MODES,
     censored_constant_curves,
-    log_interp,
     planted_layer_errors,
     projection_mse_table,
     theorem31_curves,
