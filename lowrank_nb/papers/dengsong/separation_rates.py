@@ -24,28 +24,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
 from lowrank_nb.core.validate import check_array, check_int, check_positive, check_rng
 from lowrank_nb.core.validate import check_real as _check_real
 from lowrank_nb.papers.dengsong._common import EVENTS
+from lowrank_nb.papers.dengsong.event_rates import _fire_probs as _cached_fire_probs
 from lowrank_nb.papers.dengsong.separation import (
-    exact_fire_probs_self_ones,
     rademacher,
     toy_f,
     toy_scores,
 )
-from lowrank_nb.papers.dengsong.separation_exact import exact_fire_probs_self_identity
 
 __all__ = ["self_separation_rates", "toy_product_parts", "toy_rates", "toy_sign_products"]
 
 
-@lru_cache(maxsize=4096)
 def _fire_probs(X: str, n: int, d: int, a0: float, a1: float, b: float, c: float) -> tuple:
-    oracle = exact_fire_probs_self_ones if X == "ones" else exact_fire_probs_self_identity
-    p = oracle(n, d, a0, a1, b, c)
+    # the per-weight-vector oracle, through event_rates' cache (one cache for both explorers)
+    p = _cached_fire_probs("self-ones" if X == "ones" else "self-identity", n, d, a0, a1, b, c)
     return tuple(p[k] for k in (*EVENTS, "p_bad", "q"))
 
 
